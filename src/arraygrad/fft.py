@@ -1,0 +1,5 @@
+"""The standard's ``fft``extension."""
+
+from __future__ import annotations
+
+__all__: list[str] = []
