@@ -296,8 +296,20 @@ UNARY_OPERATORS = frozenset({"__abs__", "__neg__", "__pos__", "__invert__"})
 COMPARISONS = frozenset({"__lt__", "__le__", "__gt__", "__ge__", "__eq__", "__ne__"})
 
 
-def _operand_ok(other: object) -> bool:
-    return isinstance(other, (Tensor, int, float, complex))
+def _operand(self: Tensor, other: object) -> Any:
+    """Return the operand to use with ``self``, or None where the operator does not apply.
+
+    A raw array of the tensor's own backend (``ndarray + tensor``) is wrapped; arrays of other
+    libraries and other objects leave the operator to Python (NotImplemented).
+    """
+    if isinstance(other, (Tensor, int, float, complex)):
+        return other
+    from ._backend import backend_of
+    from ._dispatch import _wrap
+
+    if backend_of(other) is self._backend:
+        return _wrap(other, self._backend)
+    return None
 
 
 def install_operators(namespace: Any) -> None:
@@ -329,14 +341,16 @@ def _operator(fn: Any, dunder: str, *, reflected: bool) -> Any:
     if reflected:
 
         def op(self: Tensor, other: Any) -> Any:
-            if not _operand_ok(other):
+            other = _operand(self, other)
+            if other is None:
                 return NotImplemented
             return fn(other, self)
 
     else:
 
         def op(self: Tensor, other: Any) -> Any:
-            if not _operand_ok(other):
+            other = _operand(self, other)
+            if other is None:
                 return NotImplemented
             return fn(self, other)
 
@@ -346,7 +360,8 @@ def _operator(fn: Any, dunder: str, *, reflected: bool) -> Any:
 
 def _inplace_operator(fn: Any, fname: str, inplace_binary: Any) -> Any:
     def op(self: Tensor, other: Any) -> Any:
-        if not _operand_ok(other):
+        other = _operand(self, other)
+        if other is None:
             return NotImplemented
         inplace_binary(fname, fn, self, other)
         return self

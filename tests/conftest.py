@@ -1,0 +1,66 @@
+"""Shared fixtures: the backend fixture every namespace test runs on, and Hypothesis profiles."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+import arraygrad as ag
+
+settings.register_profile(
+    "ci", max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "thorough", max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def _has(module: str) -> bool:
+    return importlib.util.find_spec(module) is not None
+
+
+def _gpu_present() -> bool:
+    if not _has("cupy"):
+        return False
+    try:
+        import cupy
+
+        return cupy.cuda.runtime.getDeviceCount() > 0
+    except Exception:
+        return False
+
+
+# Every backend the suite knows, in the order it runs them; each one runs when it imports.
+BACKENDS = {
+    "numpy": ("cpu", True),
+    "array_api_strict": ("array_api_strict", _has("array_api_strict")),
+    "torch": ("torch:cpu", _has("torch")),
+    "cupy": ("cuda:0", _gpu_present()),
+}
+AVAILABLE = [name for name, (_, ok) in BACKENDS.items() if ok]
+if os.environ.get("ARRAYGRAD_BACKENDS"):
+    AVAILABLE = [b for b in os.environ["ARRAYGRAD_BACKENDS"].split(",") if b in AVAILABLE]
+
+
+@pytest.fixture(params=AVAILABLE)
+def device(request: pytest.FixtureRequest) -> ag.Device:
+    """The device of each available backend: tests create their tensors on it."""
+    return _device_for(request.param)
+
+
+def _device_for(name: str) -> ag.Device:
+    from arraygrad._devices import as_device
+
+    return as_device(BACKENDS[name][0])
+
+
+@pytest.fixture(autouse=True)
+def _reset_global_state():
+    """Each test starts on the default device (NumPy) and leaves it so."""
+    ag.set_default_device(None)
+    yield
+    ag.set_default_device(None)
