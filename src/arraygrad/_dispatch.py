@@ -21,13 +21,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Recorder",
-    "binary",
     "call",
     "check_axis",
     "describe",
     "inplace",
     "install_recorder",
-    "unary",
+    "make_binary",
+    "make_unary",
 ]
 
 # record(name, inputs, params, output): called after a function whose tensor inputs
@@ -38,6 +38,7 @@ Recorder = Callable[[str, tuple, dict, Any], None]
 # ``target``; it must call ``mutate()`` (which writes the new value) or raise.
 InplaceHook = Callable[[str, Tensor, tuple, dict, Callable[[], None]], None]
 
+_FLOATING = _dtypes.FLOATING
 _recorder: Recorder | None = None
 _inplace_hook: InplaceHook | None = None
 _ndarray = np.ndarray
@@ -197,25 +198,31 @@ def check_category(name: str, dtype: DType, allowed: frozenset[DType], category:
         raise wrong_dtype(name, dtype, category)
 
 
-def unary(
-    name: str, fn: Callable[..., Any] | None, allowed: frozenset[DType], category: str, x: Any
-) -> Tensor:
-    """Apply an elementwise function of one array."""
-    if not isinstance(x, Tensor):
-        raise not_an_array(name, x)
-    backend = x._backend
-    raw = x._data
-    dt = backend._dtype_from[raw.dtype]
-    if dt not in allowed:
-        raise wrong_dtype(name, dt, category)
-    try:
-        out = getattr(backend.ns, name)(raw) if fn is None else fn(backend, raw)
-    except (TypeError, ValueError, ArithmeticError) as e:
-        raise _backend_error(name, (x,), e) from e
-    result = _wrap(out, backend)
-    if x._requires_grad and _recorder is not None:
-        _recorder(name, (x,), {}, result)
-    return result
+def make_unary(
+    name: str, fix: Callable[..., Any] | None, allowed: frozenset[DType], category: str
+) -> Callable[[Any], Tensor]:
+    """Return the elementwise function ``name`` of one array: the dispatch path, inlined."""
+
+    def fn(x: Any, /) -> Tensor:
+        if not isinstance(x, Tensor):
+            raise not_an_array(name, x)
+        backend = x._backend
+        raw = x._data
+        dt = backend._dtype_from[raw.dtype]
+        if dt not in allowed:
+            raise wrong_dtype(name, dt, category)
+        try:
+            out = getattr(backend.ns, name)(raw) if fix is None else fix(backend, raw)
+        except (TypeError, ValueError, ArithmeticError) as e:
+            raise _backend_error(name, (x,), e) from e
+        if backend._numpy_like and type(out) is not _ndarray:
+            out = _asarray(out)
+        result = wrap(out, backend)
+        if x._requires_grad and _recorder is not None:
+            _recorder(name, (x,), {}, result)
+        return result
+
+    return fn
 
 
 _INT_BOUNDS = {
@@ -289,31 +296,57 @@ def binary_operands(name: str, x1: Any, x2: Any) -> tuple[Backend, Any, Any, DTy
     raise not_an_array(name, x1 if not isinstance(x1, (bool, int, float, complex)) else x2)
 
 
-def binary(
-    name: str,
-    fn: Callable[..., Any] | None,
-    allowed: frozenset[DType],
-    category: str,
-    x1: Any,
-    x2: Any,
-) -> Tensor:
-    """Apply an elementwise function of two arrays (either may be a Python scalar)."""
-    backend, r1, r2, d1, d2 = binary_operands(name, x1, x2)
-    if d1 not in allowed:
-        raise wrong_dtype(name, d1, category)
-    if d2 not in allowed:
-        raise wrong_dtype(name, d2, category)
-    try:
-        out = getattr(backend.ns, name)(r1, r2) if fn is None else fn(backend, r1, r2)
-    except (TypeError, ValueError, ArithmeticError) as e:
-        raise _backend_error(name, (x1, x2), e) from e
-    result = _wrap(out, backend)
-    if _recorder is not None and (
-        (isinstance(x1, Tensor) and x1._requires_grad)
-        or (isinstance(x2, Tensor) and x2._requires_grad)
-    ):
-        _recorder(name, (x1, x2), {}, result)
-    return result
+def make_binary(
+    name: str, fix: Callable[..., Any] | None, allowed: frozenset[DType], category: str
+) -> Callable[[Any, Any], Tensor]:
+    """Return the elementwise function ``name`` of two arrays: the dispatch path, inlined.
+
+    Either argument may be a Python scalar; two tensors must share a device and have
+    dtypes the standard promotes.
+    """
+
+    def fn(x1: Any, x2: Any, /) -> Tensor:
+        if isinstance(x1, Tensor) and isinstance(x2, Tensor):
+            backend = x1._backend
+            r1 = x1._data
+            r2 = x2._data
+            if x2._backend is not backend or (not backend.single_device and x1.device != x2.device):
+                raise mixed_devices(name, x1, x2)
+            d1 = backend._dtype_from[r1.dtype]
+            d2 = backend._dtype_from[r2.dtype]
+            if d1 is not d2:
+                _dtypes.promote(d1, d2, name)
+        elif (type(x2) is float or type(x2) is int) and isinstance(x1, Tensor):
+            # The common ``t * 2.0``: a Python int or float next to a float tensor needs no
+            # further check; anything else takes the general path below.
+            backend = x1._backend
+            r1 = x1._data
+            d1 = d2 = backend._dtype_from[r1.dtype]
+            if d1 in _FLOATING and backend.native_scalars:
+                r2 = x2
+            else:
+                backend, r1, r2, d1, d2 = binary_operands(name, x1, x2)
+        else:
+            backend, r1, r2, d1, d2 = binary_operands(name, x1, x2)
+        if d1 not in allowed:
+            raise wrong_dtype(name, d1, category)
+        if d2 not in allowed:
+            raise wrong_dtype(name, d2, category)
+        try:
+            out = getattr(backend.ns, name)(r1, r2) if fix is None else fix(backend, r1, r2)
+        except (TypeError, ValueError, ArithmeticError) as e:
+            raise _backend_error(name, (x1, x2), e) from e
+        if backend._numpy_like and type(out) is not _ndarray:
+            out = _asarray(out)
+        result = wrap(out, backend)
+        if _recorder is not None and (
+            (isinstance(x1, Tensor) and x1._requires_grad)
+            or (isinstance(x2, Tensor) and x2._requires_grad)
+        ):
+            _recorder(name, (x1, x2), {}, result)
+        return result
+
+    return fn
 
 
 def inplace_binary(name: str, fn: Callable[[Any, Any], Tensor], target: Tensor, other: Any) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 from . import _dtypes
 from ._backend import Backend, quiet
-from ._dispatch import binary, call, not_an_array, unary
+from ._dispatch import call, make_binary, make_unary, not_an_array
 from ._tensor import Tensor
 
 # -- fixes of backend results (each with a Note: why) -------------------------------------------
@@ -127,22 +127,14 @@ BINARY: dict[str, tuple[str, Callable[..., Any] | None]] = {
 
 
 def _make_unary(name: str, category: str, fix: Callable[..., Any] | None) -> Callable[..., Tensor]:
-    allowed = _dtypes.CATEGORIES[category]
-
-    def fn(x: Tensor, /) -> Tensor:
-        return unary(name, fix, allowed, category, x)
-
+    fn = make_unary(name, fix, _dtypes.CATEGORIES[category], category)
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = f"Return ``{name}`` of each element of ``x`` ({category} dtypes)."
     return fn
 
 
 def _make_binary(name: str, category: str, fix: Callable[..., Any] | None) -> Callable[..., Tensor]:
-    allowed = _dtypes.CATEGORIES[category]
-
-    def fn(x1: Tensor | bool | int | float | complex, x2: Tensor | bool | int | float | complex, /) -> Tensor:
-        return binary(name, fix, allowed, category, x1, x2)
-
+    fn = make_binary(name, fix, _dtypes.CATEGORIES[category], category)
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = (
         f"Return ``{name}`` of the elements of ``x1`` and ``x2``, broadcast together "

@@ -296,6 +296,9 @@ UNARY_OPERATORS = frozenset({"__abs__", "__neg__", "__pos__", "__invert__"})
 COMPARISONS = frozenset({"__lt__", "__le__", "__gt__", "__ge__", "__eq__", "__ne__"})
 
 
+_OPERANDS = (Tensor, int, float, complex)
+
+
 def _operand(self: Tensor, other: object) -> Any:
     """Return the operand to use with ``self``, or None where the operator does not apply.
 
@@ -341,17 +344,19 @@ def _operator(fn: Any, dunder: str, *, reflected: bool) -> Any:
     if reflected:
 
         def op(self: Tensor, other: Any) -> Any:
-            other = _operand(self, other)
-            if other is None:
-                return NotImplemented
+            if not isinstance(other, _OPERANDS):
+                other = _operand(self, other)
+                if other is None:
+                    return NotImplemented
             return fn(other, self)
 
     else:
 
         def op(self: Tensor, other: Any) -> Any:
-            other = _operand(self, other)
-            if other is None:
-                return NotImplemented
+            if not isinstance(other, _OPERANDS):
+                other = _operand(self, other)
+                if other is None:
+                    return NotImplemented
             return fn(self, other)
 
     op.__name__ = dunder
