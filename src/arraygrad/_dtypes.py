@@ -190,8 +190,14 @@ def as_dtype(dtype: object, op: str = "dtype") -> DType:
         return BY_NAME[dtype]
     # A backend dtype (numpy.float64, torch.float64, array_api_strict.float64 ...).
     name = getattr(dtype, "name", None)
-    if name is None:
-        name = str(dtype).rpartition(".")[2]
+    if not isinstance(name, str):
+        # NumPy's scalar types (numpy.float32) name their dtype through numpy.dtype.
+        try:
+            import numpy as np
+
+            name = np.dtype(dtype).name  # type: ignore[call-overload]
+        except TypeError:
+            name = str(dtype).rpartition(".")[2]
     if isinstance(name, str) and name in BY_NAME:
         return BY_NAME[name]
     raise TypeError(f"{op}: {dtype!r} is not a data type of the array API standard")
