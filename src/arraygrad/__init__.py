@@ -71,3 +71,5 @@ __all__ = [
 ]
 
 install_operators(__import__(__name__))
+
+from . import autograd  # noqa: E402 - installs the recorder at the dispatch point

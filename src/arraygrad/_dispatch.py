@@ -350,12 +350,16 @@ def make_binary(
 
 
 def inplace_binary(name: str, fn: Callable[[Any, Any], Tensor], target: Tensor, other: Any) -> None:
-    """``target <op>= other``: computed out of place, then written into ``target``.
+    """``target <op>= other``: computed out of place, then written into ``target``."""
+    inplace_update(name, target, (target, other), fn(target, other))
+
+
+def inplace_update(name: str, target: Tensor, inputs: tuple, result: Tensor) -> None:
+    """Give ``target`` the value ``result`` in place (``x += y``, ``x.zero_()``, ``x.copy_(y)``).
 
     The result must keep target's dtype and shape, as the standard requires of in-place
     operators. Autograd's hook receives the result (with its graph) as ``params["result"]``.
     """
-    result = fn(target, other)
     if result.dtype is not target.dtype:
         raise TypeError(
             f"{name} (in place): the result would be {result.dtype.name}, but the tensor is "
@@ -366,7 +370,7 @@ def inplace_binary(name: str, fn: Callable[[Any, Any], Tensor], target: Tensor, 
             f"{name} (in place): the result would have shape {result.shape}, but the tensor "
             f"has shape {target.shape}; in-place operators cannot broadcast the tensor"
         )
-    inplace(name, target, (target, other), {"result": result}, lambda: assign_all(target, result))
+    inplace(name, target, inputs, {"result": result}, lambda: assign_all(target, result))
 
 
 def assign_all(target: Tensor, value: Tensor) -> None:

@@ -373,3 +373,56 @@ def _inplace_operator(fn: Any, fname: str, inplace_binary: Any) -> Any:
 
     op.__name__ = f"__i{fname}__"
     return op
+
+
+# -- autograd's face on the Tensor (the machinery lives in arraygrad.autograd) ----------------
+def _autograd_api() -> Any:
+    from .autograd import _api
+
+    return _api
+
+
+def _requires_grad_get(self: Tensor) -> bool:
+    """Whether gradients are computed for this tensor."""
+    return self._requires_grad
+
+
+def _requires_grad_set(self: Tensor, value: bool) -> None:
+    _autograd_api().set_requires_grad(self, value)
+
+
+def _grad_get(self: Tensor) -> Tensor | None:
+    """The gradient accumulated by backward() (None until then); settable."""
+    return self._grad
+
+
+def _grad_set(self: Tensor, value: Tensor | None) -> None:
+    _autograd_api().set_grad(self, value)
+
+
+def _grad_fn_get(self: Tensor) -> Any:
+    """The node that computed this tensor (None for leaves)."""
+    return self._grad_fn
+
+
+def _is_leaf_get(self: Tensor) -> bool:
+    """Whether the tensor is a leaf: made by the user, or not requiring grad."""
+    return self._grad_fn is None
+
+
+def _data_get(self: Tensor) -> Tensor:
+    """A tensor sharing this one's buffer, detached from the graph (changes are not tracked)."""
+    t = wrap(self._data, self._backend)
+    return t
+
+
+def _data_set(self: Tensor, value: Tensor) -> None:
+    _autograd_api().set_data(self, value)
+
+
+Tensor.requires_grad = property(_requires_grad_get, _requires_grad_set)  # type: ignore[attr-defined]
+Tensor.grad = property(_grad_get, _grad_set)  # type: ignore[attr-defined]
+Tensor.grad_fn = property(_grad_fn_get)  # type: ignore[attr-defined]
+Tensor.is_leaf = property(_is_leaf_get)  # type: ignore[attr-defined]
+Tensor.data = property(_data_get, _data_set)  # type: ignore[attr-defined]
+

@@ -1,0 +1,327 @@
+"""Reverse mode: walk the graph from the outputs to the leaves, without recursion.
+
+Nodes run in an order where every node runs after all the nodes that feed it gradients
+(Kahn's algorithm over the dependency counts). Each node's gradient buffers are dropped as
+soon as it has run, and its saved values too unless ``retain_graph``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import _dtypes
+from .._tensor import Tensor, wrap
+from ._grad_mode import set_grad_enabled
+from ._graph import AccumulateGrad, Node, gradient_edge, meta
+from ._registry import Ctx, unbroadcast
+
+__all__ = ["run_backward"]
+
+
+def _add(a: Any, b: Any) -> Any:
+    return b if a is None else a + b
+
+
+def _raw_params(params: dict[str, Any]) -> dict[str, Any]:
+    """Return params with every Tensor (also inside tuples and lists) unwrapped."""
+    if not params:
+        return params
+
+    def unwrap(v: Any) -> Any:
+        if isinstance(v, Tensor):
+            return v._data
+        if isinstance(v, tuple):
+            return tuple(unwrap(i) for i in v)
+        if isinstance(v, list):
+            return [unwrap(i) for i in v]
+        return v
+
+    return {k: unwrap(v) for k, v in params.items()}
+
+
+def _freed_error(node: Node) -> RuntimeError:
+    return RuntimeError(
+        f"{node.name()}: trying to backward through the graph a second time (or to use saved "
+        "values after they were freed). Saved values of the graph are freed when you call "
+        ".backward() or autograd.grad(); pass retain_graph=True to the first call if you "
+        "need to backward through it again."
+    )
+
+
+def apply_node(node: Node, grads: list[Any], create_graph: bool) -> tuple[Any, ...]:
+    """Run a node's rule on the gradients of its outputs; return one gradient per input."""
+    if node._freed and node._had_saved:
+        raise _freed_error(node)
+    rule = node._rule
+    backend = node._backend
+    saved = node._saved
+    if create_graph:
+        import arraygrad as xp
+
+        inputs = tuple(
+            s.tensor(backend) if s is not None else node._scalars[i] for i, s in enumerate(saved)
+        )
+        out_saved = node._saved_output
+        output = None
+        if out_saved is not None:
+            outs = tuple(s.tensor(backend, node) for s in out_saved)
+            for nr, o in enumerate(outs):
+                meta(o)["output_nr"] = nr
+            output = outs if node._n_outputs > 1 or node._out_meta is not None else outs[0]
+        params = node._params
+    else:
+        xp = backend.ns
+        for s in saved:
+            if s is not None:
+                s.check(node)
+        inputs = tuple(
+            s._raw if s is not None else node._scalars[i] for i, s in enumerate(saved)
+        )
+        out_saved = node._saved_output
+        output = None
+        if out_saved is not None:
+            for s in out_saved:
+                s.check(node)
+            raws = tuple(s._raw for s in out_saved)
+            output = raws if node._out_meta is not None else raws[0]
+        params = _raw_params(node._params)
+    if create_graph:
+        for s in saved:
+            if s is not None:
+                s.check(node)
+    needs = tuple(e is not None for e in node.next_functions)
+    ctx = Ctx(inputs, output, params, node._shapes, node._dtypes, needs, backend)
+    g = grads if node._out_meta is not None else grads[0]
+    with set_grad_enabled(create_graph):
+        result = rule.backward(xp, ctx, g)
+        if not isinstance(result, tuple):
+            result = (result,)
+        if len(result) != len(needs):
+            raise RuntimeError(
+                f"{node.name()}: the rule returned {len(result)} gradients for {len(needs)} inputs"
+            )
+        fixed = []
+        for i, r in enumerate(result):
+            if r is None or not needs[i]:
+                fixed.append(None)
+                continue
+            fixed.append(_match_input(xp, r, node._shapes[i], node._dtypes[i], backend, create_graph))
+    return tuple(fixed)
+
+
+def _match_input(xp: Any, g: Any, shape: tuple, dtype: Any, backend: Any, create_graph: bool) -> Any:
+    """Return ``g`` with the input's shape and dtype (sum out broadcasting, real part, cast)."""
+    if not hasattr(g, "shape"):
+        g = xp.asarray(g)
+    if tuple(g.shape) != tuple(shape):
+        g = unbroadcast(xp, g, shape)
+    gdt = g.dtype if create_graph else backend._dtype_from[g.dtype]
+    if gdt is not dtype:
+        if gdt in _dtypes.COMPLEX_FLOATING and dtype in _dtypes.REAL_FLOATING:
+            # Note: a real input of a complex computation gets the real part (PyTorch's rule).
+            g = xp.real(g)
+            gdt = _dtypes.REAL_OF[gdt]
+        if gdt is not dtype:
+            g = xp.astype(g, dtype if create_graph else backend.native_dtype(dtype))
+    return g
+
+
+def _to_buffer(value: Tensor, create_graph: bool) -> Any:
+    return value if create_graph else value._data
+
+
+def _as_tensor(value: Any, backend: Any, create_graph: bool) -> Tensor:
+    return value if create_graph else wrap(value, backend)
+
+
+def _collect(roots: list[Any]) -> dict[Any, int]:
+    """Return the number of incoming edges of every node reachable from ``roots``."""
+    deps: dict[Any, int] = {}
+    seen = set()
+    stack = [r for r in roots]
+    for r in roots:
+        seen.add(r)
+    while stack:
+        node = stack.pop()
+        for edge in node.next_functions:
+            if edge is None:
+                continue
+            child = edge[0]
+            deps[child] = deps.get(child, 0) + 1
+            if child not in seen:
+                seen.add(child)
+                stack.append(child)
+    return deps
+
+
+def _needed(roots: list[Any], targets: set[Any], deps: dict[Any, int]) -> set[Any]:
+    """Return the nodes from which some target can be reached (only they need to run)."""
+    order = []
+    remaining = dict(deps)
+    ready = [r for r in roots if remaining.get(r, 0) == 0]
+    seen = set(ready)
+    while ready:
+        node = ready.pop()
+        order.append(node)
+        for edge in node.next_functions:
+            if edge is None:
+                continue
+            child = edge[0]
+            remaining[child] -= 1
+            if remaining[child] == 0 and child not in seen:
+                seen.add(child)
+                ready.append(child)
+    needed: set[Any] = set()
+    for node in reversed(order):
+        if node in targets or any(e is not None and e[0] in needed for e in node.next_functions):
+            needed.add(node)
+    return needed
+
+
+def run_backward(
+    roots: list[tuple[Tensor, Tensor]],
+    *,
+    retain_graph: bool,
+    create_graph: bool,
+    inputs: list[Tensor] | None = None,
+    accumulate: bool = True,
+) -> list[Any] | None:
+    """Backpropagate ``(output, grad_output)`` pairs through the graph.
+
+    With ``accumulate``, gradients are added into the ``.grad`` of leaves (only those in
+    ``inputs`` if given). Without it, the gradients of ``inputs`` are returned (for
+    ``autograd.grad``), None where no gradient reaches an input.
+    """
+    buffers: dict[Any, list[Any]] = {}
+    root_nodes: list[Any] = []
+    for out, grad in roots:
+        node, nr = gradient_edge(out)
+        buf = buffers.get(node)
+        if buf is None:
+            n = node._n_outputs if isinstance(node, Node) else 1
+            buf = buffers[node] = [None] * n
+            root_nodes.append(node)
+        buf[nr] = _add(buf[nr], _to_buffer(grad, create_graph))
+
+    captures: dict[tuple[Any, int], int] = {}
+    if inputs is not None:
+        for i, t in enumerate(inputs):
+            captures.setdefault(gradient_edge(t), i)
+    capture_nodes = {edge[0] for edge in captures}
+    results: list[Any] = [None] * (len(inputs) if inputs is not None else 0)
+
+    deps = _collect(root_nodes)
+    needed = _needed(root_nodes, capture_nodes, deps) if inputs is not None else None
+    ready = [n for n in root_nodes if deps.get(n, 0) == 0]
+    processed = set()
+    while ready:
+        node = ready.pop()
+        if node in processed:
+            continue
+        processed.add(node)
+        grads = buffers.pop(node, None)
+        if grads is None:
+            grads = [None] * (node._n_outputs if isinstance(node, Node) else 1)
+        if isinstance(node, Node):
+            grads = _output_hooks(node, grads, create_graph)
+        if node in capture_nodes:
+            for nr, g in enumerate(grads):
+                slot = captures.get((node, nr))
+                if slot is not None and g is not None:
+                    results[slot] = g
+        if isinstance(node, AccumulateGrad):
+            g = grads[0]
+            if accumulate and g is not None and (inputs is None or node in capture_nodes):
+                _accumulate(node.leaf, g, create_graph)
+            continue
+        run = any(g is not None for g in grads) and (needed is None or node in needed)
+        if run:
+            in_grads = apply_node(node, grads, create_graph)
+            post = node._pre_hooks.get("post") if node._pre_hooks else None
+            if post:
+                for hook in post:
+                    hook(in_grads, grads)
+        else:
+            in_grads = (None,) * len(node.next_functions)
+        if not retain_graph:
+            _release(node)
+        for edge, g in zip(node.next_functions, in_grads):
+            if edge is None:
+                continue
+            child, nr = edge
+            if g is not None:
+                buf = buffers.get(child)
+                if buf is None:
+                    n = child._n_outputs if isinstance(child, Node) else 1
+                    buf = buffers[child] = [None] * n
+                buf[nr] = _add(buf[nr], g)
+            deps[child] -= 1
+            if deps[child] == 0:
+                ready.append(child)
+    if inputs is None:
+        return None
+    out = []
+    for i, r in enumerate(results):
+        if r is None:
+            out.append(None)
+            continue
+        t = inputs[i]
+        if not create_graph:
+            # A fresh buffer: a rule may pass the upstream gradient (or a view of it) through.
+            r = t._backend.ns.asarray(r, copy=True)
+        out.append(_as_tensor(r, t._backend, create_graph))
+    return out
+
+
+def _release(node: Node) -> None:
+    node._freed = True
+    if node._had_saved:
+        node._saved = [None] * len(node._saved)
+        node._saved_output = None
+
+
+def _output_hooks(node: Node, grads: list[Any], create_graph: bool) -> list[Any]:
+    """Run the hooks and retain_grad of the node's output tensors on their gradients."""
+    hooks = node._pre_hooks
+    if not hooks:
+        return grads
+    grads = list(grads)
+    for nr, g in enumerate(grads):
+        if g is None:
+            continue
+        for fn in hooks.get(nr, ()):
+            t = _as_tensor(g, node._backend, create_graph)
+            new = fn(t)
+            if new is not None:
+                g = _to_buffer(new, create_graph)
+        grads[nr] = g
+        ref = node._retained.get(nr) if node._retained else None
+        tensor = ref() if ref is not None else None
+        if tensor is not None:
+            value = _as_tensor(g, node._backend, create_graph)
+            if not create_graph:
+                value = wrap(node._backend.ns.asarray(g, copy=True), node._backend)
+            tensor._grad = value if tensor._grad is None else tensor._grad + value
+    return grads
+
+
+def _accumulate(leaf: Tensor, g: Any, create_graph: bool) -> None:
+    """Add ``g`` into ``leaf.grad`` (in place where the backend allows, as PyTorch does)."""
+    hooks = leaf._meta.get("hooks") if leaf._meta else None
+    if hooks:
+        for fn in hooks:
+            new = fn(_as_tensor(g, leaf._backend, create_graph))
+            if new is not None:
+                g = _to_buffer(new, create_graph)
+    current = leaf._grad
+    if create_graph:
+        leaf._grad = g if current is None else current + g
+        return
+    backend = leaf._backend
+    if current is None:
+        # A fresh buffer: the rule's result may alias the upstream gradient or another leaf's.
+        leaf._grad = wrap(backend.ns.asarray(g, copy=True), backend)
+    elif backend.mutable and not current._requires_grad and tuple(current.shape) == tuple(g.shape):
+        current._data[...] = current._data + g
+    else:
+        leaf._grad = wrap(current._data + g, backend)

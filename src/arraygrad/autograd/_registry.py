@@ -1,0 +1,168 @@
+"""The rule table: one derivative rule per differentiable function, with its input domain.
+
+A rule is array-API code: ``backward(xp, ctx, g)`` returns the gradient of each input given
+the gradient ``g`` of the output. First-order backward runs it with ``xp`` the backend
+namespace on raw arrays; ``create_graph=True`` runs the same rule with ``xp = arraygrad`` on
+Tensors, so the backward pass is itself recorded and can be differentiated again.
+Broadcasting and dtype are undone by the engine (``unbroadcast``), never inside a rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = [
+    "NONDIFFERENTIABLE",
+    "RULES",
+    "Ctx",
+    "Domain",
+    "Rule",
+    "conj",
+    "rule",
+    "unbroadcast",
+]
+
+
+@dataclass(frozen=True)
+class Domain:
+    """Where a rule is valid, per array argument: the values the property tests draw.
+
+    ``low``/``high`` bound the real parts, ``avoid`` lists points (ties, kinks, poles) the
+    values keep ``gap`` away from, ``kind`` names structured inputs ("spd", "square",
+    "well-conditioned", "distinct-eigenvalues", "index", "bool").
+    """
+
+    low: float = -3.0
+    high: float = 3.0
+    avoid: tuple[float, ...] = ()
+    gap: float = 1e-2
+    kind: str | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    """The derivative rule of one function."""
+
+    name: str
+    backward: Callable[..., Any]
+    saves: tuple[int, ...] = ()
+    saves_output: bool = False
+    domains: tuple[Domain, ...] = ()
+    second_order: bool = True
+    multi_output: bool = False
+    notes: str = ""
+    # Per input position: whether it can carry a gradient (index and mask arguments cannot).
+    differentiable: tuple[bool, ...] | None = None
+    # sample(draw, dtype, device) -> (fn, tensors): a call of the function for the property
+    # tests (arraygrad.testing); None: the function of the same name on its domains.
+    sample: Callable[..., Any] | None = None
+    # Whether the rule is checked with complex inputs as well as real ones.
+    complex_inputs: bool = True
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+RULES: dict[str, Rule] = {}
+
+# Functions whose outputs never require grad (integer or boolean results, or piecewise
+# constant by definition of the standard's dtype rules), with the reason.
+NONDIFFERENTIABLE: dict[str, str] = {}
+
+
+class Ctx:
+    """What a rule reads: the saved inputs, the output, the parameters, shapes and dtypes."""
+
+    __slots__ = ("backend", "dtypes", "inputs", "needs", "output", "params", "shapes")
+
+    def __init__(
+        self,
+        inputs: tuple[Any, ...],
+        output: Any,
+        params: dict[str, Any],
+        shapes: tuple[Any, ...],
+        dtypes: tuple[Any, ...],
+        needs: tuple[bool, ...],
+        backend: Any,
+    ) -> None:
+        self.inputs = inputs
+        self.output = output
+        self.params = params
+        self.shapes = shapes
+        self.dtypes = dtypes
+        self.needs = needs
+        self.backend = backend
+
+
+def rule(
+    name: str | Sequence[str],
+    *,
+    saves: Sequence[int] = (),
+    saves_output: bool = False,
+    domains: Sequence[Domain] = (),
+    second_order: bool = True,
+    multi_output: bool = False,
+    differentiable: Sequence[bool] | None = None,
+    notes: str = "",
+    sample: Callable[..., Any] | None = None,
+    complex_inputs: bool = True,
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register ``backward(xp, ctx, g)`` as the rule of ``name`` (or of several names)."""
+    names = (name,) if isinstance(name, str) else tuple(name)
+
+    def register(backward: Callable[..., Any]) -> Callable[..., Any]:
+        for n in names:
+            if n in RULES:
+                raise ValueError(f"autograd: a rule for {n!r} is already registered")
+            RULES[n] = Rule(
+                name=n,
+                backward=backward,
+                saves=tuple(saves),
+                saves_output=saves_output,
+                domains=tuple(domains),
+                second_order=second_order,
+                multi_output=multi_output,
+                differentiable=None if differentiable is None else tuple(differentiable),
+                notes=notes,
+                sample=sample,
+                complex_inputs=complex_inputs,
+            )
+        return backward
+
+    return register
+
+
+def nondifferentiable(names: Sequence[str], reason: str) -> None:
+    """Declare functions whose outputs never carry gradients."""
+    for n in names:
+        NONDIFFERENTIABLE[n] = reason
+
+
+def conj(xp: Any, a: Any) -> Any:
+    """Return the complex conjugate of ``a``; real arrays and Python scalars come back as they are."""
+    if isinstance(a, (int, float)):
+        return a
+    if isinstance(a, complex):
+        return a.conjugate()
+    if xp.isdtype(a.dtype, "complex floating"):
+        return xp.conj(a)
+    return a
+
+
+def unbroadcast(xp: Any, g: Any, shape: tuple[int, ...]) -> Any:
+    """Return ``g`` summed over the axes that broadcasting added or stretched to reach its shape."""
+    gshape = tuple(g.shape)
+    if gshape == tuple(shape):
+        return g
+    lead = len(gshape) - len(shape)
+    if lead > 0:
+        g = xp.sum(g, axis=tuple(range(lead)))
+    elif lead < 0:
+        # A gradient smaller than the input (e.g. a broadcast seed): stretch it.
+        return xp.broadcast_to(g, tuple(shape))
+    stretched = tuple(i for i, (gs, s) in enumerate(zip(g.shape, shape)) if s == 1 and gs != 1)
+    if stretched:
+        g = xp.sum(g, axis=stretched, keepdims=True)
+    if tuple(g.shape) != tuple(shape):
+        g = xp.broadcast_to(g, tuple(shape))
+    return g
