@@ -5,6 +5,9 @@ from __future__ import annotations
 import importlib.util
 import os
 
+# SciPy reads this once, at import: its array-API code paths accept arraygrad tensors.
+os.environ.setdefault("SCIPY_ARRAY_API", "1")
+
 import pytest
 from hypothesis import HealthCheck, settings
 

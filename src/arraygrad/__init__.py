@@ -20,7 +20,10 @@ from . import (
     _set,
     _sorting,
     _statistical,
+    _tensor,
     _utility,
+    fft,
+    linalg,
 )
 from ._constants import *  # noqa: F403
 from ._constants import __array_api_version__
@@ -28,6 +31,7 @@ from ._creation import *  # noqa: F403
 from ._data_type import *  # noqa: F403
 from ._devices import Device, get_default_device, set_default_device
 from ._dtypes import *  # noqa: F403
+from ._dtypes import DType
 from ._elementwise import *  # noqa: F403
 from ._indexing import *  # noqa: F403
 from ._info import __array_namespace_info__
@@ -37,10 +41,8 @@ from ._searching import *  # noqa: F403
 from ._set import *  # noqa: F403
 from ._sorting import *  # noqa: F403
 from ._statistical import *  # noqa: F403
-from ._tensor import Tensor, install_operators
+from ._tensor import Tensor
 from ._utility import *  # noqa: F403
-
-from . import fft, linalg  # noqa: E402, I001 - the extensions use the namespace above
 
 __version__ = "0.1.0"
 
@@ -70,6 +72,13 @@ __all__ = [
     "set_default_device",
 ]
 
-install_operators(__import__(__name__))
+_tensor.install_operators(__import__(__name__))
 
-from . import autograd  # noqa: E402 - installs the recorder at the dispatch point
+from . import autograd as autograd  # noqa: E402 - installs the recorder at the dispatch point
+from . import random as random  # noqa: E402
+from . import testing as testing  # noqa: E402
+
+
+def __dir__() -> list[str]:
+    # What ``dir(xp)`` and tab completion show: the public names, not the imports.
+    return [*__all__, "autograd", "random", "testing"]

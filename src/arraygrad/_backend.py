@@ -75,6 +75,7 @@ class Backend:
             self._dtype_from[key] = dt
             self._dtype_from.setdefault(native, dt)
         self._devices: dict[str, Any] | None = None
+        self._device_dtypes: dict[str, tuple[DType, ...]] = {}
         self._device_of_native: dict[Any, Device] = {}
         self.default_device = self._from_native(self.info.default_device())
         self.single_device = name == "numpy"
@@ -106,6 +107,33 @@ class Backend:
     def dtypes(self) -> tuple[DType, ...]:
         """The standard dtypes this backend can hold, in the standard's order."""
         return tuple(d for d in _dtypes.ALL if d in self._native_dtype)
+
+    def dtypes_on(self, device: Device) -> tuple[DType, ...]:
+        """Return the standard dtypes that ``device`` supports (some devices lack float64)."""
+        found = self._device_dtypes.get(device.name)
+        if found is None:
+            try:
+                names = set(self.info.dtypes(device=self.native_device(device)))
+            except Exception:
+                names = {d.name for d in self.dtypes}
+            found = tuple(d for d in self.dtypes if d.name in names)
+            self._device_dtypes[device.name] = found
+        return found
+
+    def default_dtype(self, device: Device, kind: str) -> DType:
+        """Return the default dtype of ``kind`` ("f", "c", "i", "b", "indexing") on ``device``.
+
+        arraygrad's defaults (float64, complex128, int64) wherever the device has them, so
+        every backend makes the same dtypes; the backend's own default otherwise.
+        """
+        from ._dispatch import DEFAULT_DTYPES
+
+        wanted = DEFAULT_DTYPES[kind]
+        if wanted in self.dtypes_on(device):
+            return wanted
+        key = {"f": "real floating", "c": "complex floating", "i": "integral", "indexing": "indexing"}[kind]
+        native = self.info.default_dtypes(device=self.native_device(device))[key]
+        return self._dtype_from[native] if native in self._dtype_from else _dtypes.as_dtype(native)
 
     # -- devices ------------------------------------------------------------------------
     def _device_table(self) -> dict[str, Any]:

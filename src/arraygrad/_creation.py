@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any, Literal
 
 import numpy as np
@@ -329,12 +328,12 @@ def linspace(
     return create("linspace", device, dtype, kind, start, stop, num, endpoint=endpoint)
 
 
-def meshgrid(*arrays: Tensor, indexing: Literal["xy", "ij"] = "xy") -> list[Tensor]:
+def meshgrid(*arrays: Tensor, indexing: Literal["xy", "ij"] = "xy") -> tuple[Tensor, ...]:
     """Return coordinate matrices from coordinate vectors."""
     if indexing not in ("xy", "ij"):
         raise ValueError(f"meshgrid: indexing must be 'xy' or 'ij', got {indexing!r}")
     if not arrays:
-        return []
+        return ()
     dtypes = {a.dtype for a in arrays if isinstance(a, Tensor)}
     if len(dtypes) > 1:
         raise TypeError(
@@ -343,7 +342,7 @@ def meshgrid(*arrays: Tensor, indexing: Literal["xy", "ij"] = "xy") -> list[Tens
     for a in arrays:
         if isinstance(a, Tensor) and a.ndim != 1:
             raise ValueError(f"meshgrid: the arrays must be 1-D, got one of shape {a.shape}")
-    return list(call("meshgrid", arrays, {"indexing": indexing}, impl=_meshgrid_impl))
+    return tuple(call("meshgrid", arrays, {"indexing": indexing}, impl=_meshgrid_impl))
 
 
 def _meshgrid_impl(backend: Backend, *raws: Any, indexing: str) -> tuple[Any, ...]:
@@ -444,7 +443,7 @@ def _move_raw(t: Tensor, dev: Device) -> Any:
         return array_api_compat.to_device(t._data, native)
     try:
         return dst.ns.from_dlpack(t._data, device=native)
-    except Exception:  # noqa: BLE001 - any refusal falls back to a copy through host memory
+    except Exception:
         host = to_numpy(t, op="to_device", any_device=True)
         return dst.ns.asarray(host, device=native)
 
@@ -455,8 +454,8 @@ def _to_device(t: Tensor, dev: Device, *, stream: Any = None) -> Tensor:
     return call(
         "to_device",
         (t,),
-        {"device": dev},
-        impl=lambda backend, raw, device: OtherBackend(_move_raw(t, device), device.backend),
+        {"device": dev, "source": t.device},
+        impl=lambda backend, raw, device, source: OtherBackend(_move_raw(t, device), device.backend),
     )
 
 
@@ -470,7 +469,7 @@ def format_values(t: Tensor, prefix: str = "") -> str:
         return f"<lazy {t._backend.name} array, shape={t.shape}>"
     try:
         arr = to_numpy(t, op="repr", any_device=True)
-    except Exception:  # noqa: BLE001 - a repr must not fail
+    except Exception:
         return repr(t._data)
     return np.array2string(arr, separator=", ", threshold=1000, prefix=prefix)
 

@@ -56,7 +56,7 @@ def can_cast(from_: DType | Tensor, to: DType, /) -> bool:
 
 
 @dataclass(frozen=True)
-class finfo_object:  # noqa: N801 - the standard's name
+class finfo_object:
     """Machine limits of a floating-point dtype."""
 
     bits: int
@@ -68,7 +68,7 @@ class finfo_object:  # noqa: N801 - the standard's name
 
 
 @dataclass(frozen=True)
-class iinfo_object:  # noqa: N801 - the standard's name
+class iinfo_object:
     """Machine limits of an integer dtype."""
 
     bits: int
@@ -77,7 +77,7 @@ class iinfo_object:  # noqa: N801 - the standard's name
     dtype: DType
 
 
-def finfo(type: DType | Tensor, /) -> finfo_object:  # noqa: A002 - the standard's name
+def finfo(type: DType | Tensor, /) -> finfo_object:
     """Return the machine limits of a floating-point dtype (of a complex one: of its parts)."""
     dt = _dtype_of(type, "finfo")
     if dt not in _dtypes.FLOATING:
@@ -93,7 +93,7 @@ def finfo(type: DType | Tensor, /) -> finfo_object:  # noqa: A002 - the standard
     )
 
 
-def iinfo(type: DType | Tensor, /) -> iinfo_object:  # noqa: A002 - the standard's name
+def iinfo(type: DType | Tensor, /) -> iinfo_object:
     """Return the machine limits of an integer dtype."""
     dt = _dtype_of(type, "iinfo")
     if dt not in _dtypes.INTEGER:

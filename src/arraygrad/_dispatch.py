@@ -413,7 +413,7 @@ def create(
     if dtype is not None:
         dt = _dtypes.as_dtype(dtype, name)
     else:
-        dt = DEFAULT_DTYPES.get(default_kind) if default_kind else None
+        dt = backend.default_dtype(dev, default_kind) if default_kind else None
     native = None if dt is None else backend.native_dtype(dt, name)
     native_device = backend.native_device(dev)
     try:

@@ -35,6 +35,29 @@ def _floor_divide(backend: Backend, x1: Any, x2: Any) -> Any:
         return ns.where(special, ns.floor(ns.divide(x1, x2)), out)
 
 
+def _tanh(backend: Backend, x: Any) -> Any:
+    # Note: NumPy's complex tanh(±inf + iy) for finite y gives ±1 - 0j when sin(2y) < 0;
+    # the standard asks for ±1 + 0j with the sign of y (tanh is conjugate-symmetric).
+    ns = backend.ns
+    out = ns.tanh(x)
+    if not ns.isdtype(x.dtype, "complex floating"):
+        return out
+    re, im = ns.real(x), ns.imag(x)
+    special = ns.isinf(re) & ns.isfinite(im)
+    if not bool(ns.any(special)):
+        return out
+    one = ns.ones_like(re)
+    fixed = _complex(ns, ns.where(re > 0, one, -one), ns.where(ns.signbit(im), -0.0 * one, 0.0 * one))
+    return ns.where(special, fixed, out)
+
+
+def _complex(ns: Any, re: Any, im: Any) -> Any:
+    """Return re + i im as a complex array (the standard has no ``complex`` constructor)."""
+    cdt = ns.complex64 if re.dtype == ns.float32 else ns.complex128
+    j = ns.asarray(1j, dtype=cdt, device=_dev(re))
+    return ns.astype(re, cdt) + ns.astype(im, cdt) * j
+
+
 def _expm1(backend: Backend, x: Any) -> Any:
     # Note: NumPy's complex expm1 gives nan where the standard fixes values at infinities
     # (e.g. expm1(+inf + 0j) = +inf + 0j); exp(x) - 1 has the required special cases there.
@@ -45,10 +68,13 @@ def _expm1(backend: Backend, x: Any) -> Any:
         return out
     re, im = ns.real(x), ns.imag(x)
     special = ns.isinf(re) | ns.isinf(im) | ns.isnan(re) | ns.isnan(im)
-    if not bool(ns.any(special)):
+    # Note: expm1(±0 + i0) must be +0 + i0 (NumPy gives -0 for a -0 real part).
+    zero = (re == 0) & (im == 0)
+    if not bool(ns.any(special | zero)):
         return out
     with quiet(backend):
-        return ns.where(special, ns.exp(x) - 1, out)
+        out = ns.where(special, ns.exp(x) - 1, out)
+    return ns.where(zero, _complex(ns, ns.zeros_like(re), im), out)
 
 
 # -- the table ------------------------------------------------------------------------------
@@ -90,7 +116,7 @@ UNARY: dict[str, tuple[str, Callable[..., Any] | None]] = {
     "sqrt": ("floating-point", None),
     "square": ("numeric", None),
     "tan": ("floating-point", None),
-    "tanh": ("floating-point", None),
+    "tanh": ("floating-point", _tanh),
     "trunc": ("real numeric", None),
 }
 
@@ -152,8 +178,8 @@ for _name, (_category, _fix) in BINARY.items():
 def clip(
     x: Tensor,
     /,
-    min: Tensor | int | float | None = None,  # noqa: A002 - the standard's names
-    max: Tensor | int | float | None = None,  # noqa: A002
+    min: Tensor | int | float | None = None,
+    max: Tensor | int | float | None = None,
 ) -> Tensor:
     """Return ``x`` with each element limited to [min, max] (real numeric dtypes)."""
     if not isinstance(x, Tensor):
@@ -176,17 +202,27 @@ def clip(
 
 
 def _clip_impl(backend: Backend, x: Any, lo: Any, hi: Any) -> Any:
+    # Note: x, min and max broadcast together (2025.12); a NaN bound gives NaN. Python-int
+    # bounds outside an integer dtype's range are clamped to it (the standard leaves them
+    # unspecified).
     ns = backend.ns
+    floating = ns.isdtype(x.dtype, "real floating")
     out = x
-    # Note: the result keeps x's dtype and shape; bounds broadcast to x, and a bound of a
-    # wider integer type is compared without casting x.
-    if lo is not None:
-        out = ns.where(ns.less(out, lo), ns.astype(ns.asarray(lo, device=_dev(x)), x.dtype) if hasattr(lo, "dtype") else _scalar_like(ns, lo, x), out)
-    if hi is not None:
-        out = ns.where(ns.greater(out, hi), ns.astype(ns.asarray(hi, device=_dev(x)), x.dtype) if hasattr(hi, "dtype") else _scalar_like(ns, hi, x), out)
-    if out is x:
-        out = ns.asarray(x, copy=True)
-    return ns.broadcast_to(out, x.shape) if out.shape != x.shape else out
+    for bound, beyond in ((lo, ns.less), (hi, ns.greater)):
+        if bound is None:
+            continue
+        if not hasattr(bound, "dtype"):
+            if not floating:
+                info = ns.iinfo(x.dtype)
+                bound = min(max(bound, info.min), info.max)
+            bound = ns.asarray(bound, dtype=x.dtype, device=_dev(x))
+        elif bound.dtype != x.dtype:
+            bound = ns.astype(bound, x.dtype)
+        take = beyond(out, bound)
+        if floating:
+            take = take | ns.isnan(bound)
+        out = ns.where(take, bound, out)
+    return ns.asarray(x, copy=True) if out is x else out
 
 
 def _dev(x: Any) -> Any:

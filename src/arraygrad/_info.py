@@ -7,7 +7,6 @@ from typing import Any
 from . import _dtypes
 from ._backend import KNOWN_BACKENDS, backend_named
 from ._devices import Device, as_device, get_default_device
-from ._dispatch import DEFAULT_DTYPES
 from ._dtypes import DType
 
 __all__ = ["__array_namespace_info__"]
@@ -41,14 +40,14 @@ class Info:
         return get_default_device()
 
     def default_dtypes(self, *, device: Device | str | None = None) -> dict[str, DType]:
-        """Return the default dtypes (the same on every device)."""
-        if device is not None:
-            as_device(device)
+        """Return the default dtypes: float64, complex128, int64 wherever the device has them."""
+        dev = get_default_device() if device is None else as_device(device)
+        backend = dev.backend
         return {
-            "real floating": DEFAULT_DTYPES["f"],
-            "complex floating": DEFAULT_DTYPES["c"],
-            "integral": DEFAULT_DTYPES["i"],
-            "indexing": DEFAULT_DTYPES["indexing"],
+            "real floating": backend.default_dtype(dev, "f"),
+            "complex floating": backend.default_dtype(dev, "c"),
+            "integral": backend.default_dtype(dev, "i"),
+            "indexing": backend.default_dtype(dev, "indexing"),
         }
 
     def dtypes(
@@ -56,7 +55,7 @@ class Info:
     ) -> dict[str, DType]:
         """Return the dtypes a device supports, optionally of the given kind(s), by name."""
         dev = get_default_device() if device is None else as_device(device)
-        available = dev.backend.dtypes
+        available = dev.backend.dtypes_on(dev)
         if kind is None:
             wanted = _dtypes.ALL_DTYPES
         else:
@@ -76,7 +75,7 @@ class Info:
         for name in KNOWN_BACKENDS:
             try:
                 backend = backend_named(name)
-            except Exception:  # noqa: BLE001 - a backend that is absent or broken offers no device
+            except Exception:
                 continue
             found.extend(backend.devices())
         return tuple(found)

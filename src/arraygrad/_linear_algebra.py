@@ -66,7 +66,7 @@ def tensordot(
             raise ValueError(
                 f"tensordot: axes={axes} does not fit shapes {x1.shape} and {x2.shape}"
             )
-        pairs = list(zip(range(x1.ndim - axes, x1.ndim), range(axes)))
+        pairs = list(zip(range(x1.ndim - axes, x1.ndim), range(axes), strict=True))
         norm_axes: Any = axes
     else:
         a1, a2 = (tuple(a) for a in axes)
@@ -74,7 +74,7 @@ def tensordot(
             raise ValueError(f"tensordot: axes {axes} must name as many axes of x1 as of x2")
         a1 = tuple(check_axis("tensordot", a, x1.ndim) for a in a1)
         a2 = tuple(check_axis("tensordot", a, x2.ndim) for a in a2)
-        pairs = list(zip(a1, a2))
+        pairs = list(zip(a1, a2, strict=True))
         norm_axes = (a1, a2)
     for i, j in pairs:
         n1, n2 = x1.shape[i], x2.shape[j]

@@ -245,7 +245,7 @@ class Tensor:
         return id(self)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        from ._creation import to_numpy, _restore
+        from ._creation import _restore, to_numpy
 
         return (_restore, (to_numpy(self, op="pickle", copy=True), str(self.device)))
 
@@ -333,7 +333,7 @@ def install_operators(namespace: Any) -> None:
 
 
 def _unary_operator(fn: Any, dunder: str) -> Any:
-    def op(self: Tensor) -> Tensor:
+    def op(self: Tensor, /) -> Tensor:
         return fn(self)
 
     op.__name__ = dunder
@@ -343,7 +343,7 @@ def _unary_operator(fn: Any, dunder: str) -> Any:
 def _operator(fn: Any, dunder: str, *, reflected: bool) -> Any:
     if reflected:
 
-        def op(self: Tensor, other: Any) -> Any:
+        def op(self: Tensor, other: Any, /) -> Any:
             if not isinstance(other, _OPERANDS):
                 other = _operand(self, other)
                 if other is None:
@@ -352,7 +352,7 @@ def _operator(fn: Any, dunder: str, *, reflected: bool) -> Any:
 
     else:
 
-        def op(self: Tensor, other: Any) -> Any:
+        def op(self: Tensor, other: Any, /) -> Any:
             if not isinstance(other, _OPERANDS):
                 other = _operand(self, other)
                 if other is None:
@@ -364,7 +364,7 @@ def _operator(fn: Any, dunder: str, *, reflected: bool) -> Any:
 
 
 def _inplace_operator(fn: Any, fname: str, inplace_binary: Any) -> Any:
-    def op(self: Tensor, other: Any) -> Any:
+    def op(self: Tensor, other: Any, /) -> Any:
         other = _operand(self, other)
         if other is None:
             return NotImplemented

@@ -142,7 +142,7 @@ def node_class(name: str) -> type[Node]:
     """Return the Node subclass named after a function (``sin`` -> ``SinBackward``)."""
     cls = _NODE_CLASSES.get(name)
     if cls is None:
-        camel = "".join(part.capitalize() for part in name.split("_"))
+        camel = name if name[:1].isupper() else "".join(p.capitalize() for p in name.split("_"))
         cls = _NODE_CLASSES[name] = type(f"{camel}Backward", (Node,), {"__slots__": ()})
     return cls
 
@@ -194,50 +194,80 @@ def record(name: str, inputs: tuple, params: dict, output: Any) -> None:
     if not _local.enabled:
         return
     rule = RULES.get(name)
-    multi = isinstance(output, tuple)
-    outs = output if multi else (output,)
     if rule is None:
+        outs = output if isinstance(output, tuple) else (output,)
         if name in NONDIFFERENTIABLE or not any(o.dtype in _FLOATING for o in outs):
             return
         raise NotImplementedError(
             f"{name}: arraygrad has no derivative rule for this function, so its result "
             "cannot require grad; compute it under no_grad() or detach() the inputs"
         )
+    make_node(rule, inputs, params, output)
+
+
+def make_node(
+    rule: Rule, inputs: tuple, params: dict, output: Any, skip_outputs: frozenset[int] = frozenset()
+) -> Node | None:
+    """Return a new node computing ``output`` from ``inputs`` (None if no input needs grad).
+
+    The float outputs (but those in ``skip_outputs``) get the node as their ``grad_fn``.
+    """
     diff = rule.differentiable
     edges = []
     any_edge = False
     for i, a in enumerate(inputs):
         if isinstance(a, Tensor) and a._requires_grad and (diff is None or diff[i]):
-            edges.append(gradient_edge(a))
+            fn = a._grad_fn
+            if fn is not None:
+                m = a._meta
+                edges.append((fn, 0 if m is None else m.get("output_nr", 0)))
+            else:
+                edges.append((accumulator(a), 0))
             any_edge = True
         else:
             edges.append(None)
     if not any_edge:
-        return
-    node = node_class(name).__new__(node_class(name))
+        return None
+    multi = isinstance(output, tuple)
+    outs = output if multi else (output,)
+    cls = _NODE_CLASSES.get(rule.name) or node_class(rule.name)
+    node = cls.__new__(cls)
     node._rule = rule
     node._seq = next(_sequence)
     node.next_functions = tuple(edges)
-    first = outs[0]
-    node._backend = first._backend
+    backend = node._backend = outs[0]._backend
     node._params = params
-    node._shapes = tuple(a.shape if isinstance(a, Tensor) else () for a in inputs)
-    node._dtypes = tuple(a.dtype if isinstance(a, Tensor) else None for a in inputs)
+    shapes = []
+    dtypes = []
+    scalars = []
+    for a in inputs:
+        if isinstance(a, Tensor):
+            raw = a._data
+            shapes.append(raw.shape)
+            dtypes.append(a._backend._dtype_from[raw.dtype])
+            scalars.append(None)
+        else:
+            shapes.append(())
+            dtypes.append(None)
+            scalars.append(a)
+    node._shapes = tuple(shapes)
+    node._dtypes = tuple(dtypes)
+    node._scalars = tuple(scalars)
     saved: list[Any] = [None] * len(inputs)
     for i in rule.saves:
         a = inputs[i]
         if isinstance(a, Tensor):
             saved[i] = SavedTensor(a)
     node._saved = saved
-    node._scalars = tuple(a if not isinstance(a, Tensor) else None for a in inputs)
     node._had_saved = bool(rule.saves) or rule.saves_output
     node._freed = False
     node._pre_hooks = None
     node._retained = None
     node._n_outputs = len(outs)
     node._out_meta = tuple((o.shape, o.dtype) for o in outs) if multi else None
+    dtype_from = backend._dtype_from
     for nr, o in enumerate(outs):
-        if o.dtype in _FLOATING:
+        if nr not in skip_outputs and dtype_from[o._data.dtype] in _FLOATING:
             o._grad_fn = node
             o._requires_grad = True
             if multi:
@@ -246,6 +276,7 @@ def record(name: str, inputs: tuple, params: dict, output: Any) -> None:
         node._saved_output = tuple(SavedTensor(o, is_output=True) for o in outs)
     else:
         node._saved_output = None
+    return node
 
 
 def inplace_hook(name: str, target: Tensor, inputs: tuple, params: dict, mutate: Any) -> None:
