@@ -95,7 +95,7 @@ UNARY: dict[str, tuple[str, Callable[..., Any] | None]] = {
     "exp": ("floating-point", None),
     "expm1": ("floating-point", _expm1),
     "floor": ("real numeric", None),
-    "imag": ("numeric", None),
+    "imag": ("complex floating-point", None),
     "isfinite": ("numeric", None),
     "isinf": ("numeric", None),
     "isnan": ("numeric", None),

@@ -105,7 +105,13 @@ def apply_node(node: Node, grads: list[Any], create_graph: bool) -> tuple[Any, .
             if r is None or not needs[i]:
                 fixed.append(None)
                 continue
-            fixed.append(_match_input(xp, r, node._shapes[i], node._dtypes[i], backend, create_graph))
+            in_backend = backend if node._in_backends is None else node._in_backends[i]
+            fixed.append(
+                _match_input(
+                    xp if create_graph else in_backend.ns, r, node._shapes[i], node._dtypes[i],
+                    in_backend, create_graph,
+                )
+            )
     return tuple(fixed)
 
 

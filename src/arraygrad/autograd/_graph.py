@@ -103,6 +103,7 @@ class Node:
         "_dtypes",
         "_freed",
         "_had_saved",
+        "_in_backends",
         "_n_outputs",
         "_out_meta",
         "_params",
@@ -237,6 +238,7 @@ def make_node(
     node.next_functions = tuple(edges)
     backend = node._backend = outs[0]._backend
     node._params = params
+    node._in_backends = None
     shapes = []
     dtypes = []
     scalars = []
@@ -246,6 +248,11 @@ def make_node(
             shapes.append(raw.shape)
             dtypes.append(a._backend._dtype_from[raw.dtype])
             scalars.append(None)
+            if a._backend is not backend:
+                # An input of another backend (to_device): its gradient is made there.
+                node._in_backends = tuple(
+                    x._backend if isinstance(x, Tensor) else None for x in inputs
+                )
         else:
             shapes.append(())
             dtypes.append(None)
@@ -254,9 +261,13 @@ def make_node(
     node._dtypes = tuple(dtypes)
     node._scalars = tuple(scalars)
     saved: list[Any] = [None] * len(inputs)
+    needed_by = rule.needed_by
     for i in rule.saves:
         a = inputs[i]
         if isinstance(a, Tensor):
+            readers = needed_by.get(i) if needed_by else None
+            if readers is not None and all(edges[j] is None for j in readers):
+                continue  # only gradients that nobody needs would read it
             saved[i] = SavedTensor(a)
     node._saved = saved
     node._had_saved = bool(rule.saves) or rule.saves_output

@@ -60,6 +60,9 @@ class Rule:
     sample: Callable[..., Any] | None = None
     # Whether the rule is checked with complex inputs as well as real ones.
     complex_inputs: bool = True
+    # {saved input: input positions whose gradients read it}: a saved input is kept only
+    # when one of those gradients is needed (``y * 1.01`` need not keep y).
+    needed_by: dict[int, tuple[int, ...]] | None = None
     extras: dict[str, Any] = field(default_factory=dict)
 
 
@@ -106,6 +109,7 @@ def rule(
     notes: str = "",
     sample: Callable[..., Any] | None = None,
     complex_inputs: bool = True,
+    needed_by: dict[int, tuple[int, ...]] | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register ``backward(xp, ctx, g)`` as the rule of ``name`` (or of several names)."""
     names = (name,) if isinstance(name, str) else tuple(name)
@@ -126,6 +130,7 @@ def rule(
                 notes=notes,
                 sample=sample,
                 complex_inputs=complex_inputs,
+                needed_by=needed_by,
             )
         return backward
 
