@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import warnings
 from types import ModuleType
 from typing import Any
 
@@ -139,7 +140,10 @@ class Backend:
     def _device_table(self) -> dict[str, Any]:
         if self._devices is None:
             try:
-                natives = list(self.info.devices())
+                with warnings.catch_warnings():
+                    # torch warns while probing device types it has deprecated (mkldnn).
+                    warnings.simplefilter("ignore")
+                    natives = list(self.info.devices())
             except Exception:  # e.g. CuPy with no GPU present
                 natives = []
             self._devices = {_device_name(self.name, d): d for d in natives}

@@ -172,7 +172,7 @@ def call(
             out = getattr(backend.ns, name)(*raws, **params)
         else:
             out = impl(backend, *raws, **params)
-    except (TypeError, ValueError, IndexError, ArithmeticError, NotImplementedError) as e:
+    except (TypeError, ValueError, IndexError, ArithmeticError, NotImplementedError, RuntimeError) as e:
         raise _backend_error(name, arrays, e) from e
     result = wrap_output(out, backend)
     if _recorder is not None:
@@ -213,7 +213,7 @@ def make_unary(
             raise wrong_dtype(name, dt, category)
         try:
             out = getattr(backend.ns, name)(raw) if fix is None else fix(backend, raw)
-        except (TypeError, ValueError, ArithmeticError) as e:
+        except (TypeError, ValueError, ArithmeticError, RuntimeError) as e:
             raise _backend_error(name, (x,), e) from e
         if backend._numpy_like and type(out) is not _ndarray:
             out = _asarray(out)
@@ -315,7 +315,15 @@ def make_binary(
             d1 = backend._dtype_from[r1.dtype]
             d2 = backend._dtype_from[r2.dtype]
             if d1 is not d2:
-                _dtypes.promote(d1, d2, name)
+                common = _dtypes.promote(d1, d2, name)
+                if not backend._numpy_like:
+                    # Note: torch does not promote uint16/32/64 with other integer types;
+                    # casting both operands to the standard's result works everywhere.
+                    native = backend.native_dtype(common, name)
+                    if d1 is not common:
+                        r1 = backend.ns.astype(r1, native)
+                    if d2 is not common:
+                        r2 = backend.ns.astype(r2, native)
         elif (type(x2) is float or type(x2) is int) and isinstance(x1, Tensor):
             # The common ``t * 2.0``: a Python int or float next to a float tensor needs no
             # further check; anything else takes the general path below.
@@ -334,7 +342,7 @@ def make_binary(
             raise wrong_dtype(name, d2, category)
         try:
             out = getattr(backend.ns, name)(r1, r2) if fix is None else fix(backend, r1, r2)
-        except (TypeError, ValueError, ArithmeticError) as e:
+        except (TypeError, ValueError, ArithmeticError, RuntimeError) as e:
             raise _backend_error(name, (x1, x2), e) from e
         if backend._numpy_like and type(out) is not _ndarray:
             out = _asarray(out)

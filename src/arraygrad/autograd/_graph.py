@@ -332,13 +332,9 @@ def _setitem_result(target: Tensor, inputs: tuple, params: dict) -> Tensor:
 
 
 def _setitem_impl(backend: Any, raw: Any, value: Any, *, key: Any) -> Any:
-    from .._indexing import raw_key
+    from .._indexing import assign
 
-    out = backend.ns.asarray(raw, copy=True)
-    if backend.mutable:
-        out[raw_key(key)] = value
-        return out
-    return out.at[raw_key(key)].set(value)
+    return assign(backend, backend.ns.asarray(raw, copy=True), key, value)
 
 
 def install() -> None:
