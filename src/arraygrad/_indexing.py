@@ -489,7 +489,21 @@ def getitem(self: Tensor, key: Index, /) -> Tensor:
     """Return ``self[key]``: the elements the key selects, as a tensor of ``self``'s dtype."""
     if not isinstance(self, Tensor):
         raise not_an_array("getitem", self)
-    return call("getitem", (self,), {"key": key}, impl=_getitem_impl)
+    return call("getitem", (self,), {"key": _lists_to_tensors(self, key)}, impl=_getitem_impl)
+
+
+def _lists_to_tensors(x: Tensor, key: Any) -> Any:
+    """Return ``key`` with Python lists (``x[[0, 2]]``) made index tensors on x's device.
+
+    Note: the standard indexes with arrays only; NumPy and PyTorch users write lists.
+    """
+    if isinstance(key, list):
+        from ._creation import asarray
+
+        return asarray(key, device=x.device)
+    if isinstance(key, tuple) and any(isinstance(k, list) for k in key):
+        return tuple(_lists_to_tensors(x, k) if isinstance(k, list) else k for k in key)
+    return key
 
 
 # -- writing ----------------------------------------------------------------------------------
@@ -685,6 +699,7 @@ def setitem(self: Tensor, key: Index, value: Union[bool, int, float, complex, Te
     """Write ``value`` (broadcast to the selection, cast to ``self``'s dtype) at ``self[key]``."""
     if not isinstance(self, Tensor):
         raise not_an_array("setitem", self)
+    key = _lists_to_tensors(self, key)
     backend = self._backend
     raw = self._data
     parsed: ParsedKey | None = None

@@ -98,4 +98,8 @@ def vecdot(x1: Tensor, x2: Tensor, /, *, axis: int = -1) -> Tensor:
             f"vecdot: the vectors differ in length along axis {axis}: {x1.shape} and {x2.shape}"
         )
     del nd
+    # Note: the axis counts from the end of the broadcast shapes; array_api_strict takes
+    # only the negative form, so it is passed that way.
+    if axis >= 0:
+        axis -= min(x1.ndim, x2.ndim)
     return call("vecdot", (x1, x2), {"axis": axis})

@@ -392,8 +392,8 @@ def test_getitem_errors(device):
         x[0, 0, 0]
     with pytest.raises(IndexError, match=r"float 1\.0 is not a valid index"):
         x[1.0]
-    with pytest.raises(IndexError, match=r"builtins\.list .*wrap arrays with arraygrad\.asarray"):
-        x[[0, 1]]
+    with pytest.raises(IndexError, match=r"builtins\.dict .*wrap arrays with arraygrad\.asarray"):
+        x[{0: 1}]
     with pytest.raises(IndexError, match="Python bool"):
         x[True]
     with pytest.raises(
@@ -622,3 +622,13 @@ def test_take_errors(device):
         ag.take_along_axis(x, ag.full((2, 1), -4, device=device), axis=1)
     with pytest.raises(IndexError, match="take_along_axis: axis 2 is out of range"):
         ag.take_along_axis(x, ag.zeros((2, 3), dtype=ag.int64, device=device), axis=2)
+
+
+def test_lists_index_like_integer_tensors(device):
+    # NumPy and PyTorch users write x[[0, 2]]: a list is an integer (or boolean) index array.
+    x = ag.asarray([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], device=device)
+    np.testing.assert_array_equal(_np(x[[1, 0, 1]]), [[4, 5, 6], [1, 2, 3], [4, 5, 6]])
+    np.testing.assert_array_equal(_np(x[:, [2, 0]]), [[3, 1], [6, 4]])
+    np.testing.assert_array_equal(_np(x[[True, False]]), [[1, 2, 3]])
+    x[[0, 1], [0, 0]] = 0.0
+    np.testing.assert_array_equal(_np(x)[:, 0], [0, 0])

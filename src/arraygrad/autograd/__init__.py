@@ -57,7 +57,7 @@ def backward(
     _api.backward_many(ts, gs, retain_graph, create_graph, inputs)
 
 
-def Variable(tensor: Any, requires_grad: bool = False) -> Tensor:  # noqa: N802 - PyTorch's name
+def Variable(tensor: Any, requires_grad: bool = False) -> Tensor:
     """Return ``tensor`` as a leaf Tensor that requires grad if asked (PyTorch's old API).
 
     As in PyTorch since 0.4, a Variable is simply a Tensor.

@@ -59,7 +59,7 @@ def apply_node(node: Node, grads: list[Any], create_graph: bool) -> tuple[Any, .
         import arraygrad as xp
 
         inputs = tuple(
-            s.tensor(backend) if s is not None else node._scalars[i] for i, s in enumerate(saved)
+            s.tensor(backend) if s is not None else sc for s, sc in zip(saved, node._scalars)
         )
         out_saved = node._saved_output
         output = None
@@ -74,9 +74,7 @@ def apply_node(node: Node, grads: list[Any], create_graph: bool) -> tuple[Any, .
         for s in saved:
             if s is not None:
                 s.check(node)
-        inputs = tuple(
-            s._raw if s is not None else node._scalars[i] for i, s in enumerate(saved)
-        )
+        inputs = tuple(s._raw if s is not None else sc for s, sc in zip(saved, node._scalars))
         out_saved = node._saved_output
         output = None
         if out_saved is not None:

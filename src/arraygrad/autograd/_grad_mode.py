@@ -51,19 +51,19 @@ class _Mode:
         return wrapper  # type: ignore[return-value]
 
 
-class no_grad(_Mode):  # noqa: N801 - PyTorch's name
+class no_grad(_Mode):
     """Disable recording: ``with no_grad():`` or ``@no_grad()``."""
 
     _value = False
 
 
-class enable_grad(_Mode):  # noqa: N801 - PyTorch's name
+class enable_grad(_Mode):
     """Enable recording inside a ``no_grad`` region."""
 
     _value = True
 
 
-class set_grad_enabled(_Mode):  # noqa: N801 - PyTorch's name
+class set_grad_enabled(_Mode):
     """Set grad mode to ``mode``: at once when called, and as a context manager/decorator."""
 
     def __init__(self, mode: bool) -> None:

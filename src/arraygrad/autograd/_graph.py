@@ -269,6 +269,12 @@ def make_node(
             if readers is not None and all(edges[j] is None for j in readers):
                 continue  # only gradients that nobody needs would read it
             saved[i] = SavedTensor(a)
+    key = params.get("key") if params else None
+    if key is not None:
+        # Index tensors inside a key are read again by backward: guard them like saved values.
+        for k in key if isinstance(key, tuple) else (key,):
+            if isinstance(k, Tensor):
+                saved.append(SavedTensor(k))
     node._saved = saved
     node._had_saved = bool(rule.saves) or rule.saves_output
     node._freed = False

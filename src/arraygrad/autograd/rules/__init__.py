@@ -2,4 +2,18 @@
 
 from __future__ import annotations
 
-from . import elementwise, statistical  # noqa: F401
+from . import (  # noqa: F401 - each module registers its rules on import
+    conversion,
+    creation,
+    elementwise,
+    fft,
+    indexing,
+    linalg,
+    linear_algebra,
+    manipulation,
+    searching,
+    set,
+    sorting,
+    statistical,
+    utility,
+)
