@@ -12,7 +12,8 @@ from ._tensor import Tensor
 __all__ = ["matmul", "matrix_transpose", "tensordot", "vecdot"]
 
 
-def _numeric_pair(name: str, x1: Any, x2: Any) -> None:
+def _numeric_pair(name: str, x1: Any, x2: Any) -> tuple[Tensor, Tensor]:
+    """Check two numeric operands; return them cast to their common dtype off NumPy."""
     for x in (x1, x2):
         if not isinstance(x, Tensor):
             raise not_an_array(name, x)
@@ -20,12 +21,19 @@ def _numeric_pair(name: str, x1: Any, x2: Any) -> None:
             raise TypeError(f"{name}: expected numeric dtypes, got {x.dtype.name}")
     if x1._backend is not x2._backend:
         raise mixed_devices(name, x1, x2)
-    _dtypes.promote(x1.dtype, x2.dtype, name)
+    common = _dtypes.promote(x1.dtype, x2.dtype, name)
+    if x1.dtype is not x2.dtype and not x1._backend._numpy_like:
+        # Note: torch neither promotes nor multiplies uint16/32/64 with other integer types;
+        # the standard's common dtype works everywhere.
+        from ._data_type import astype
+
+        x1, x2 = astype(x1, common, copy=False), astype(x2, common, copy=False)
+    return x1, x2
 
 
 def matmul(x1: Tensor, x2: Tensor, /) -> Tensor:
     """Return the matrix product of ``x1`` and ``x2`` (stacks broadcast; 1-D is a vector)."""
-    _numeric_pair("matmul", x1, x2)
+    x1, x2 = _numeric_pair("matmul", x1, x2)
     if x1.ndim == 0 or x2.ndim == 0:
         raise ValueError(
             f"matmul: 0-d operands are not allowed (shapes {x1.shape} and {x2.shape}); "
@@ -60,7 +68,7 @@ def tensordot(
     axes: int | tuple[Sequence[int], Sequence[int]] = 2,
 ) -> Tensor:
     """Return the tensor contraction of ``x1`` and ``x2`` over ``axes``."""
-    _numeric_pair("tensordot", x1, x2)
+    x1, x2 = _numeric_pair("tensordot", x1, x2)
     if isinstance(axes, int):
         if axes < 0 or axes > min(x1.ndim, x2.ndim):
             raise ValueError(
@@ -87,7 +95,7 @@ def tensordot(
 
 def vecdot(x1: Tensor, x2: Tensor, /, *, axis: int = -1) -> Tensor:
     """Return the dot product of vectors along ``axis`` (the first argument conjugated)."""
-    _numeric_pair("vecdot", x1, x2)
+    x1, x2 = _numeric_pair("vecdot", x1, x2)
     nd = max(x1.ndim, x2.ndim)
     if min(x1.ndim, x2.ndim) == 0:
         raise ValueError("vecdot: the inputs must have at least one dimension")
