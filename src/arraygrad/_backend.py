@@ -64,9 +64,15 @@ class Backend:
         self.mutable = name != "jax"
         self._native_dtype: dict[DType, Any] = {}
         self._dtype_from: dict[Any, DType] = {}
+        try:
+            # What the library says it supports: torch makes uint16/32/64 arrays but can
+            # compute almost nothing with them, and array_api_compat leaves them out.
+            listed = set(self.info.dtypes())
+        except Exception:  # noqa: BLE001 - a library without the inspection API: try each
+            listed = {d.name for d in _dtypes.ALL}
         for dt in _dtypes.ALL:
             native = getattr(ns, dt.name, None)
-            if native is None:
+            if native is None or dt.name not in listed:
                 continue
             try:
                 key = ns.empty((0,), dtype=native).dtype

@@ -420,6 +420,10 @@ def to_numpy(t: Tensor, *, op: str, copy: bool | None = None, any_device: bool =
         if getter is not None:
             return getter()
         return to_numpy(_to_device(t, _cpu_device_of(backend)), op=op, copy=False)
+    # torch keeps conjugation as a lazy flag that DLPack and NumPy refuse: apply it first.
+    resolve = getattr(raw, "resolve_conj", None)
+    if resolve is not None:
+        raw = resolve()
     try:
         arr = np.from_dlpack(raw)
     except (BufferError, TypeError, RuntimeError, ValueError):
