@@ -7,6 +7,10 @@ import os
 
 # SciPy reads this once, at import: its array-API code paths accept arraygrad tensors.
 os.environ.setdefault("SCIPY_ARRAY_API", "1")
+# One BLAS/OpenMP thread per test process: pytest -n 2 on 2 cores otherwise oversubscribes
+# the machine many times over (a small matmul loop ran 30x slower).
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -59,6 +63,12 @@ def _device_for(name: str) -> ag.Device:
     from arraygrad._devices import as_device
 
     return as_device(BACKENDS[name][0])
+
+
+if _has("torch"):
+    import torch
+
+    torch.set_num_threads(1)
 
 
 @pytest.fixture(autouse=True)

@@ -77,8 +77,10 @@ _tensor.install_operators(__import__(__name__))
 from . import autograd as autograd  # noqa: E402 - installs the recorder at the dispatch point
 from . import random as random  # noqa: E402
 from . import testing as testing  # noqa: E402
+from . import nn as nn  # noqa: E402
+from . import optim as optim  # noqa: E402
 
 
 def __dir__() -> list[str]:
     # What ``dir(xp)`` and tab completion show: the public names, not the imports.
-    return [*__all__, "autograd", "random", "testing"]
+    return [*__all__, "autograd", "nn", "optim", "random", "testing"]

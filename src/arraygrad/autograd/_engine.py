@@ -50,66 +50,83 @@ def _freed_error(node: Node) -> RuntimeError:
 
 def apply_node(node: Node, grads: list[Any], create_graph: bool) -> tuple[Any, ...]:
     """Run a node's rule on the gradients of its outputs; return one gradient per input."""
-    if node._freed and node._had_saved:
-        raise _freed_error(node)
     rule = node._rule
+    if node._freed and rule.has_saved:
+        raise _freed_error(node)
     backend = node._backend
     saved = node._saved
+    for s in saved:
+        if s is not None:
+            s.check(node)
+    out_saved = node._saved_output
+    if out_saved is not None:
+        for s in out_saved:
+            s.check(node)
     if create_graph:
         import arraygrad as xp
 
         inputs = tuple(
             s.tensor(backend) if s is not None else sc for s, sc in zip(saved, node._scalars)
         )
-        out_saved = node._saved_output
         output = None
         if out_saved is not None:
             outs = tuple(s.tensor(backend, node) for s in out_saved)
-            for nr, o in enumerate(outs):
-                meta(o)["output_nr"] = nr
-            output = outs if node._n_outputs > 1 or node._out_meta is not None else outs[0]
+            if node._out_meta is not None:
+                for nr, o in enumerate(outs):
+                    meta(o)["output_nr"] = nr
+            output = outs if node._out_meta is not None else outs[0]
         params = node._params
     else:
         xp = backend.ns
-        for s in saved:
-            if s is not None:
-                s.check(node)
-        inputs = tuple(s._raw if s is not None else sc for s, sc in zip(saved, node._scalars))
-        out_saved = node._saved_output
+        if rule.saves:
+            inputs = tuple(s._raw if s is not None else sc for s, sc in zip(saved, node._scalars))
+        else:
+            inputs = node._scalars
         output = None
         if out_saved is not None:
-            for s in out_saved:
-                s.check(node)
-            raws = tuple(s._raw for s in out_saved)
-            output = raws if node._out_meta is not None else raws[0]
-        params = _raw_params(node._params)
-    if create_graph:
-        for s in saved:
-            if s is not None:
-                s.check(node)
-    needs = tuple(e is not None for e in node.next_functions)
+            output = (
+                tuple(s._raw for s in out_saved) if node._out_meta is not None else out_saved[0]._raw
+            )
+        params = _raw_params(node._params) if node._params else node._params
+    edges = node.next_functions
+    needs = tuple(e is not None for e in edges)
     ctx = Ctx(inputs, output, params, node._shapes, node._dtypes, needs, backend)
     g = grads if node._out_meta is not None else grads[0]
-    with set_grad_enabled(create_graph):
-        result = rule.backward(xp, ctx, g)
-        if not isinstance(result, tuple):
-            result = (result,)
-        if len(result) != len(needs):
-            raise RuntimeError(
-                f"{node.name()}: the rule returned {len(result)} gradients for {len(needs)} inputs"
-            )
-        fixed = []
-        for i, r in enumerate(result):
-            if r is None or not needs[i]:
-                fixed.append(None)
+    if create_graph:
+        with set_grad_enabled(True):
+            result = rule.backward(xp, ctx, g)
+            return _fix_results(node, result, needs, xp, True)
+    # First order: the rule works on raw arrays, nothing is recorded whatever the grad mode.
+    return _fix_results(node, rule.backward(xp, ctx, g), needs, xp, False)
+
+
+def _fix_results(node: Node, result: Any, needs: tuple[bool, ...], xp: Any, create_graph: bool) -> tuple[Any, ...]:
+    """Return the rule's gradients with each input's shape and dtype (None where unneeded)."""
+    if not isinstance(result, tuple):
+        result = (result,)
+    if len(result) != len(needs):
+        raise RuntimeError(
+            f"{node.name()}: the rule returned {len(result)} gradients for {len(needs)} inputs"
+        )
+    backend = node._backend
+    in_backends = node._in_backends
+    shapes = node._shapes
+    dtypes = node._dtypes
+    fixed = []
+    for i, r in enumerate(result):
+        if r is None or not needs[i]:
+            fixed.append(None)
+            continue
+        b = backend if in_backends is None else in_backends[i]
+        if not create_graph:
+            # The common case, checked without a call: right shape and dtype already.
+            shape = getattr(r, "shape", None)
+            if shape == shapes[i] and b._dtype_from.get(r.dtype) is dtypes[i]:
+                fixed.append(r)
                 continue
-            in_backend = backend if node._in_backends is None else node._in_backends[i]
-            fixed.append(
-                _match_input(
-                    xp if create_graph else in_backend.ns, r, node._shapes[i], node._dtypes[i],
-                    in_backend, create_graph,
-                )
-            )
+            fixed.append(_match_input(b.ns, r, shapes[i], dtypes[i], b, False))
+        else:
+            fixed.append(_match_input(xp, r, shapes[i], dtypes[i], b, True))
     return tuple(fixed)
 
 
@@ -217,50 +234,57 @@ def run_backward(
     deps = _collect(root_nodes)
     needed = _needed(root_nodes, capture_nodes, deps) if inputs is not None else None
     ready = [n for n in root_nodes if deps.get(n, 0) == 0]
-    processed = set()
     while ready:
         node = ready.pop()
-        if node in processed:
-            continue
-        processed.add(node)
         grads = buffers.pop(node, None)
-        if grads is None:
-            grads = [None] * (node._n_outputs if isinstance(node, Node) else 1)
-        if isinstance(node, Node):
-            grads = _output_hooks(node, grads, create_graph)
-        if node in capture_nodes:
-            for nr, g in enumerate(grads):
-                slot = captures.get((node, nr))
-                if slot is not None and g is not None:
-                    results[slot] = g
-        if isinstance(node, AccumulateGrad):
-            g = grads[0]
-            if accumulate and g is not None and (inputs is None or node in capture_nodes):
-                _accumulate(node.leaf, g, create_graph)
+        if type(node) is AccumulateGrad:
+            if grads is not None:
+                g = grads[0]
+                if node in capture_nodes:
+                    slot = captures.get((node, 0))
+                    if slot is not None:
+                        results[slot] = g
+                if accumulate and g is not None and (inputs is None or node in capture_nodes):
+                    _accumulate(node.leaf, g, create_graph)
             continue
-        run = any(g is not None for g in grads) and (needed is None or node in needed)
-        if run:
+        edges = node.next_functions
+        if grads is not None:
+            if node._pre_hooks:
+                grads = _output_hooks(node, grads, create_graph)
+            if capture_nodes and node in capture_nodes:
+                for nr, g in enumerate(grads):
+                    slot = captures.get((node, nr))
+                    if slot is not None and g is not None:
+                        results[slot] = g
+        if grads is None or (needed is not None and node not in needed):
+            in_grads: tuple[Any, ...] = (None,) * len(edges)
+        else:
             in_grads = apply_node(node, grads, create_graph)
             post = node._pre_hooks.get("post") if node._pre_hooks else None
             if post:
                 for hook in post:
                     hook(in_grads, grads)
-        else:
-            in_grads = (None,) * len(node.next_functions)
         if not retain_graph:
-            _release(node)
-        for edge, g in zip(node.next_functions, in_grads):
+            node._freed = True
+            if node._rule.has_saved:
+                node._saved = None
+                node._saved_output = None
+        for edge, g in zip(edges, in_grads):
             if edge is None:
                 continue
-            child, nr = edge
+            child = edge[0]
             if g is not None:
                 buf = buffers.get(child)
                 if buf is None:
-                    n = child._n_outputs if isinstance(child, Node) else 1
-                    buf = buffers[child] = [None] * n
-                buf[nr] = _add(buf[nr], g)
-            deps[child] -= 1
-            if deps[child] == 0:
+                    buf = buffers[child] = [None] * (
+                        child._n_outputs if type(child) is not AccumulateGrad else 1
+                    )
+                nr = edge[1]
+                old = buf[nr]
+                buf[nr] = g if old is None else old + g
+            left = deps[child] - 1
+            deps[child] = left
+            if left == 0:
                 ready.append(child)
     if inputs is None:
         return None
@@ -275,13 +299,6 @@ def run_backward(
             r = t._backend.ns.asarray(r, copy=True)
         out.append(_as_tensor(r, t._backend, create_graph))
     return out
-
-
-def _release(node: Node) -> None:
-    node._freed = True
-    if node._had_saved:
-        node._saved = [None] * len(node._saved)
-        node._saved_output = None
 
 
 def _output_hooks(node: Node, grads: list[Any], create_graph: bool) -> list[Any]:

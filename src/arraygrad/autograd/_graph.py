@@ -8,7 +8,7 @@ reported when backward needs the value, never used silently.
 
 from __future__ import annotations
 
-import itertools
+
 import weakref
 from typing import Any
 
@@ -21,7 +21,7 @@ from ._registry import NONDIFFERENTIABLE, RULES, Rule
 __all__ = ["AccumulateGrad", "Node", "gradient_edge", "record"]
 
 _FLOATING = _dtypes.FLOATING
-_sequence = itertools.count()
+
 
 
 def meta(t: Tensor) -> dict[str, Any]:
@@ -98,25 +98,29 @@ class Node:
     """One recorded operation: its rule, saved values and edges to the inputs' nodes."""
 
     __slots__ = (
+        "__dict__",
         "__weakref__",
         "_backend",
         "_dtypes",
-        "_freed",
-        "_had_saved",
-        "_in_backends",
         "_n_outputs",
         "_out_meta",
         "_params",
-        "_pre_hooks",
-        "_retained",
         "_rule",
         "_saved",
         "_saved_output",
         "_scalars",
-        "_seq",
         "_shapes",
         "next_functions",
     )
+    # Rarely set: class defaults, so recording a node does not pay for them.
+    _freed = False
+    _pre_hooks: dict | None = None
+    _retained: dict | None = None
+    _in_backends: tuple | None = None
+
+    @property
+    def _had_saved(self) -> bool:
+        return self._rule.has_saved
 
     def name(self) -> str:
         """Return the node's readable name, e.g. ``"MulBackward"``."""
@@ -139,7 +143,7 @@ class Node:
 _NODE_CLASSES: dict[str, type[Node]] = {}
 
 
-def node_class(name: str) -> type[Node]:
+def node_class(name: str) -> type[Node]:  # noqa: D103
     """Return the Node subclass named after a function (``sin`` -> ``SinBackward``)."""
     cls = _NODE_CLASSES.get(name)
     if cls is None:
@@ -212,88 +216,100 @@ def make_node(
     """Return a new node computing ``output`` from ``inputs`` (None if no input needs grad).
 
     The float outputs (but those in ``skip_outputs``) get the node as their ``grad_fn``.
+    This runs once per recorded operation: it is written for speed.
     """
     diff = rule.differentiable
     edges = []
-    any_edge = False
-    for i, a in enumerate(inputs):
-        if isinstance(a, Tensor) and a._requires_grad and (diff is None or diff[i]):
-            fn = a._grad_fn
-            if fn is not None:
-                m = a._meta
-                edges.append((fn, 0 if m is None else m.get("output_nr", 0)))
-            else:
-                edges.append((accumulator(a), 0))
-            any_edge = True
-        else:
-            edges.append(None)
-    if not any_edge:
-        return None
-    multi = isinstance(output, tuple)
-    outs = output if multi else (output,)
-    cls = _NODE_CLASSES.get(rule.name) or node_class(rule.name)
-    node = cls.__new__(cls)
-    node._rule = rule
-    node._seq = next(_sequence)
-    node.next_functions = tuple(edges)
-    backend = node._backend = outs[0]._backend
-    node._params = params
-    node._in_backends = None
     shapes = []
     dtypes = []
     scalars = []
-    for a in inputs:
+    any_edge = False
+    multi = isinstance(output, tuple)
+    first = output[0] if multi else output
+    backend = first._backend
+    in_backends = None
+    for i, a in enumerate(inputs):
         if isinstance(a, Tensor):
             raw = a._data
             shapes.append(raw.shape)
-            dtypes.append(a._backend._dtype_from[raw.dtype])
+            ab = a._backend
+            dtypes.append(ab._dtype_from[raw.dtype])
             scalars.append(None)
-            if a._backend is not backend:
-                # An input of another backend (to_device): its gradient is made there.
-                node._in_backends = tuple(
-                    x._backend if isinstance(x, Tensor) else None for x in inputs
-                )
+            if ab is not backend:
+                in_backends = True
+            if a._requires_grad and (diff is None or diff[i]):
+                fn = a._grad_fn
+                if fn is not None:
+                    m = a._meta
+                    edges.append((fn, 0 if m is None else m.get("output_nr", 0)))
+                else:
+                    edges.append((accumulator(a), 0))
+                any_edge = True
+                continue
         else:
             shapes.append(())
             dtypes.append(None)
             scalars.append(a)
+        edges.append(None)
+    if not any_edge:
+        return None
+    cls = rule.node_class
+    node = cls.__new__(cls)
+    node._rule = rule
+    node.next_functions = tuple(edges)
+    node._backend = backend
+    node._params = params
     node._shapes = tuple(shapes)
     node._dtypes = tuple(dtypes)
     node._scalars = tuple(scalars)
-    saved: list[Any] = [None] * len(inputs)
-    needed_by = rule.needed_by
-    for i in rule.saves:
-        a = inputs[i]
-        if isinstance(a, Tensor):
-            readers = needed_by.get(i) if needed_by else None
-            if readers is not None and all(edges[j] is None for j in readers):
-                continue  # only gradients that nobody needs would read it
-            saved[i] = SavedTensor(a)
+    if in_backends:
+        # An input of another backend (to_device): its gradient is made there.
+        node._in_backends = tuple(x._backend if isinstance(x, Tensor) else None for x in inputs)
+    if rule.saves:
+        saved: list[Any] = [None] * len(inputs)
+        needed_by = rule.needed_by
+        for i in rule.saves:
+            a = inputs[i]
+            if isinstance(a, Tensor):
+                readers = needed_by.get(i) if needed_by else None
+                if readers is not None and all(edges[j] is None for j in readers):
+                    continue  # only gradients that nobody needs would read it
+                saved[i] = SavedTensor(a)
+    else:
+        saved = _NO_SAVED[len(inputs)] if len(inputs) < 4 else [None] * len(inputs)
     key = params.get("key") if params else None
     if key is not None:
         # Index tensors inside a key are read again by backward: guard them like saved values.
+        saved = list(saved)
         for k in key if isinstance(key, tuple) else (key,):
             if isinstance(k, Tensor):
                 saved.append(SavedTensor(k))
     node._saved = saved
-    node._had_saved = bool(rule.saves) or rule.saves_output
-    node._freed = False
-    node._pre_hooks = None
-    node._retained = None
-    node._n_outputs = len(outs)
-    node._out_meta = tuple((o.shape, o.dtype) for o in outs) if multi else None
-    dtype_from = backend._dtype_from
-    for nr, o in enumerate(outs):
-        if nr not in skip_outputs and dtype_from[o._data.dtype] in _FLOATING:
-            o._grad_fn = node
-            o._requires_grad = True
-            if multi:
+    if multi:
+        outs = output
+        node._n_outputs = len(outs)
+        node._out_meta = tuple((o.shape, o.dtype) for o in outs)
+        dtype_from = backend._dtype_from
+        for nr, o in enumerate(outs):
+            if nr not in skip_outputs and dtype_from[o._data.dtype] in _FLOATING:
+                o._grad_fn = node
+                o._requires_grad = True
                 meta(o)["output_nr"] = nr
-    if rule.saves_output:
-        node._saved_output = tuple(SavedTensor(o, is_output=True) for o in outs)
     else:
-        node._saved_output = None
+        outs = (output,)
+        node._n_outputs = 1
+        node._out_meta = None
+        if not skip_outputs and backend._dtype_from[output._data.dtype] in _FLOATING:
+            output._grad_fn = node
+            output._requires_grad = True
+    node._saved_output = (
+        tuple(SavedTensor(o, is_output=True) for o in outs) if rule.saves_output else None
+    )
     return node
+
+
+# Shared (never mutated) "nothing saved" lists for rules that save nothing.
+_NO_SAVED = [(None,) * n for n in range(4)]
 
 
 def inplace_hook(name: str, target: Tensor, inputs: tuple, params: dict, mutate: Any) -> None:

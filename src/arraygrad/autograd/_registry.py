@@ -65,6 +65,21 @@ class Rule:
     needed_by: dict[int, tuple[int, ...]] | None = None
     extras: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def has_saved(self) -> bool:
+        """Whether backward reads saved values (then a freed graph cannot run again)."""
+        return bool(self.saves) or self.saves_output
+
+    @property
+    def node_class(self) -> type:
+        """The Node subclass named after the function (``SinBackward``), made once."""
+        cls = self.extras.get("node_class")
+        if cls is None:
+            from ._graph import node_class
+
+            cls = self.extras["node_class"] = node_class(self.name)
+        return cls
+
 
 RULES: dict[str, Rule] = {}
 
