@@ -59,8 +59,9 @@ def w1_mygrad(x0: np.ndarray) -> Any:
 
 
 def w1_autograd(x0: np.ndarray) -> Any:
-    import autograd
     import autograd.numpy as anp
+
+    import autograd
 
     def f(x: Any) -> Any:
         y = x
@@ -186,8 +187,9 @@ def w2_mygrad(d: dict) -> float:
 
 
 def w2_autograd(d: dict) -> float:
-    import autograd
     import autograd.numpy as anp
+
+    import autograd
 
     def loss_fn(w1: Any, w2: Any) -> Any:
         y_pred = anp.maximum(d["x"] @ w1, 0.0) @ w2

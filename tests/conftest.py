@@ -12,10 +12,10 @@ os.environ.setdefault("SCIPY_ARRAY_API", "1")
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
-import pytest
-from hypothesis import HealthCheck, settings
+import pytest  # noqa: E402 - after the environment above
+from hypothesis import HealthCheck, settings  # noqa: E402
 
-import arraygrad as ag
+import arraygrad as ag  # noqa: E402
 
 settings.register_profile(
     "ci", max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow]

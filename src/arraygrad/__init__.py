@@ -74,11 +74,12 @@ __all__ = [
 
 _tensor.install_operators(__import__(__name__))
 
-from . import autograd as autograd  # noqa: E402 - installs the recorder at the dispatch point
-from . import random as random  # noqa: E402
-from . import testing as testing  # noqa: E402
+# autograd installs the recorder at the dispatch point; the others build on the namespace.
+from . import autograd as autograd  # noqa: E402
 from . import nn as nn  # noqa: E402
 from . import optim as optim  # noqa: E402
+from . import random as random  # noqa: E402
+from . import testing as testing  # noqa: E402
 
 
 def __dir__() -> list[str]:

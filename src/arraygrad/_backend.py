@@ -68,7 +68,7 @@ class Backend:
             # What the library says it supports: torch makes uint16/32/64 arrays but can
             # compute almost nothing with them, and array_api_compat leaves them out.
             listed = set(self.info.dtypes())
-        except Exception:  # noqa: BLE001 - a library without the inspection API: try each
+        except Exception:
             listed = {d.name for d in _dtypes.ALL}
         for dt in _dtypes.ALL:
             native = getattr(ns, dt.name, None)

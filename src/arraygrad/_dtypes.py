@@ -32,7 +32,7 @@ _builtin_bool = bool
 class DType:
     """A data type of the array API standard, valid for every backend."""
 
-    __slots__ = ("_kind", "_name", "_bits")
+    __slots__ = ("_bits", "_kind", "_name")
 
     def __init__(self, name: str, kind: str, bits: int) -> None:
         self._name = name
@@ -76,7 +76,7 @@ class DType:
         return self._name
 
 
-bool: Final = DType("bool", "b", 8)  # noqa: A001 - the standard's name
+bool: Final = DType("bool", "b", 8)
 int8: Final = DType("int8", "i", 8)
 int16: Final = DType("int16", "i", 16)
 int32: Final = DType("int32", "i", 32)

@@ -157,7 +157,7 @@ def backward_many(
         raise ValueError(
             f"backward: got {len(grads)} gradients for {len(tensors)} tensors"
         )
-    roots = [(t, _seed_gradient(t, g, "backward")) for t, g in zip(tensors, grads)]
+    roots = [(t, _seed_gradient(t, g, "backward")) for t, g in zip(tensors, grads, strict=False)]
     if retain_graph is None:
         retain_graph = create_graph
     wanted = None
@@ -199,7 +199,7 @@ def grad(
             gouts = [grad_outputs]
     if len(gouts) != len(outs):
         raise ValueError(f"grad: got {len(gouts)} grad_outputs for {len(outs)} outputs")
-    roots = [(t, _seed_gradient(t, g, "grad")) for t, g in zip(outs, gouts)]
+    roots = [(t, _seed_gradient(t, g, "grad")) for t, g in zip(outs, gouts, strict=False)]
     if retain_graph is None:
         retain_graph = create_graph
     result = run_backward(

@@ -66,7 +66,7 @@ def apply_node(node: Node, grads: list[Any], create_graph: bool) -> tuple[Any, .
         import arraygrad as xp
 
         inputs = tuple(
-            s.tensor(backend) if s is not None else sc for s, sc in zip(saved, node._scalars)
+            s.tensor(backend) if s is not None else sc for s, sc in zip(saved, node._scalars, strict=False)
         )
         output = None
         if out_saved is not None:
@@ -79,7 +79,7 @@ def apply_node(node: Node, grads: list[Any], create_graph: bool) -> tuple[Any, .
     else:
         xp = backend.ns
         if rule.saves:
-            inputs = tuple(s._raw if s is not None else sc for s, sc in zip(saved, node._scalars))
+            inputs = tuple(s._raw if s is not None else sc for s, sc in zip(saved, node._scalars, strict=False))
         else:
             inputs = node._scalars
         output = None
@@ -269,7 +269,7 @@ def run_backward(
             if node._rule.has_saved:
                 node._saved = None
                 node._saved_output = None
-        for edge, g in zip(edges, in_grads):
+        for edge, g in zip(edges, in_grads, strict=False):
             if edge is None:
                 continue
             child = edge[0]

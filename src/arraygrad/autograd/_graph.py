@@ -8,7 +8,6 @@ reported when backward needs the value, never used silently.
 
 from __future__ import annotations
 
-
 import weakref
 from typing import Any
 
@@ -143,7 +142,7 @@ class Node:
 _NODE_CLASSES: dict[str, type[Node]] = {}
 
 
-def node_class(name: str) -> type[Node]:  # noqa: D103
+def node_class(name: str) -> type[Node]:
     """Return the Node subclass named after a function (``sin`` -> ``SinBackward``)."""
     cls = _NODE_CLASSES.get(name)
     if cls is None:

@@ -180,7 +180,7 @@ def unbroadcast(xp: Any, g: Any, shape: tuple[int, ...]) -> Any:
     elif lead < 0:
         # A gradient smaller than the input (e.g. a broadcast seed): stretch it.
         return xp.broadcast_to(g, tuple(shape))
-    stretched = tuple(i for i, (gs, s) in enumerate(zip(g.shape, shape)) if s == 1 and gs != 1)
+    stretched = tuple(i for i, (gs, s) in enumerate(zip(g.shape, shape, strict=False)) if s == 1 and gs != 1)
     if stretched:
         g = xp.sum(g, axis=stretched, keepdims=True)
     if tuple(g.shape) != tuple(shape):

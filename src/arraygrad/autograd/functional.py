@@ -57,7 +57,7 @@ def value_and_grad(
         if not isinstance(value, Tensor) or value.size != 1:
             raise ValueError("grad: f must return a tensor with one element")
         grads = _grad(value, [args[n] for n in nums], allow_unused=True)
-        grads = tuple(_zeros_if_none(g, args[n]) for g, n in zip(grads, nums))
+        grads = tuple(_zeros_if_none(g, args[n]) for g, n in zip(grads, nums, strict=False))
         g_out = grads[0] if isinstance(argnums, int) else grads
         value = value.detach()
         return ((value, aux), g_out) if has_aux else (value, g_out)
@@ -96,7 +96,7 @@ def vjp(
     outs = _tuple(out)
     vs = [None] * len(outs) if v is None else list(_tuple(v))
     grads = _grad(list(outs), list(ins), vs, create_graph=create_graph, allow_unused=True)
-    grads = tuple(_zeros_if_none(g, x) for g, x in zip(grads, ins))
+    grads = tuple(_zeros_if_none(g, x) for g, x in zip(grads, ins, strict=False))
     res = grads if isinstance(inputs, (tuple, list)) else grads[0]
     if not create_graph:
         out = tuple(o.detach() for o in outs) if isinstance(out, tuple) else out.detach()
@@ -120,7 +120,7 @@ def jvp(
         us = [ag.zeros_like(o).requires_grad_() for o in outs]
         gs = _grad(list(outs), list(ins), us, create_graph=True, allow_unused=True)
         vs = [ag.ones_like(x) for x in ins] if v is None else list(_tuple(v))
-        pairs = [(g, vv) for g, vv in zip(gs, vs) if g is not None]
+        pairs = [(g, vv) for g, vv in zip(gs, vs, strict=False) if g is not None]
         if not pairs:
             res = tuple(ag.zeros_like(o) for o in outs)
         else:
@@ -128,7 +128,7 @@ def jvp(
                 [g for g, _ in pairs], us, [vv for _, vv in pairs],
                 create_graph=create_graph, allow_unused=True,
             )
-            res = tuple(_zeros_if_none(r, o) for r, o in zip(res, outs))
+            res = tuple(_zeros_if_none(r, o) for r, o in zip(res, outs, strict=False))
     result = res if isinstance(out, tuple) else res[0]
     if not create_graph:
         out = tuple(o.detach() for o in outs) if isinstance(out, tuple) else out.detach()
@@ -157,7 +157,7 @@ def jacobian(func: Callable[..., Any], inputs: Any, create_graph: bool = False) 
                 ag.astype(ag.arange(flat_n, device=o.device) == k, o.dtype), o.shape
             )
             gs = _grad(o, list(ins), seed, retain_graph=True, create_graph=create_graph, allow_unused=True)
-            for j, (g, x) in enumerate(zip(gs, ins)):
+            for j, (g, x) in enumerate(zip(gs, ins, strict=False)):
                 rows[j].append(_zeros_if_none(g, x))
         per_input = []
         for j, x in enumerate(ins):
@@ -182,7 +182,7 @@ def hessian(func: Callable[..., Any], inputs: Any, create_graph: bool = False) -
             if out.size != 1:
                 raise ValueError("hessian: func must return a tensor with one element")
             gs = _grad(out, list(xs), create_graph=True, allow_unused=True)
-        gs = tuple(_zeros_if_none(g, x) for g, x in zip(gs, xs))
+        gs = tuple(_zeros_if_none(g, x) for g, x in zip(gs, xs, strict=False))
         return gs[0] if single else gs
 
     return jacobian(gradient, inputs, create_graph=create_graph)
