@@ -98,6 +98,12 @@ class Backend:
         try:
             return self._dtype_from[raw.dtype]
         except KeyError:
+            name = str(raw.dtype).rpartition(".")[2]
+            if name in _dtypes.BY_NAME:
+                raise TypeError(
+                    f"arraygrad: the {self.name} backend does not support {name} (its array "
+                    "API inspection does not list it); cast to a supported dtype first"
+                ) from None
             raise TypeError(
                 f"arraygrad: the {self.name} array has dtype {raw.dtype}, which is not a "
                 "data type of the array API standard"

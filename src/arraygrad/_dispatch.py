@@ -357,17 +357,69 @@ def make_binary(
     return fn
 
 
+# The backends' own in-place operators, used where an in-place change is not recorded.
+_INPLACE_DUNDERS = {
+    "add": "__iadd__",
+    "subtract": "__isub__",
+    "multiply": "__imul__",
+    "divide": "__itruediv__",
+    "floor_divide": "__ifloordiv__",
+    "remainder": "__imod__",
+    "pow": "__ipow__",
+    "bitwise_and": "__iand__",
+    "bitwise_or": "__ior__",
+    "bitwise_xor": "__ixor__",
+    "bitwise_left_shift": "__ilshift__",
+    "bitwise_right_shift": "__irshift__",
+}
+
+
 def inplace_binary(name: str, fn: Callable[[Any, Any], Tensor], target: Tensor, other: Any) -> None:
-    """``target <op>= other``: computed out of place, then written into ``target``."""
-    inplace_update(name, target, (target, other), fn(target, other))
-
-
-def inplace_update(name: str, target: Tensor, inputs: tuple, result: Tensor) -> None:
-    """Give ``target`` the value ``result`` in place (``x += y``, ``x.zero_()``, ``x.copy_(y)``).
-
-    The result must keep target's dtype and shape, as the standard requires of in-place
-    operators. Autograd's hook receives the result (with its graph) as ``params["result"]``.
+    """``target <op>= other``, as the standard defines it: the result keeps target's dtype
+    and shape. Recorded (autograd), it is computed out of place; otherwise the backend's own
+    in-place operator writes into the buffer where the operands allow it.
     """
+    dunder = _INPLACE_DUNDERS.get(name)
+    allowed = getattr(fn, "allowed", None)
+    backend = target._backend
+    fast = (
+        dunder is not None
+        and allowed is not None
+        and backend.mutable
+        and target.dtype in allowed
+        and (
+            (isinstance(other, Tensor) and other._backend is backend and other.dtype is target.dtype
+             and (backend.single_device or other.device == target.device)
+             and _fits(other.shape, target.shape))
+            or (type(other) in (int, float) and target.dtype in _FLOATING)
+        )
+    )
+    if not fast:
+        inplace_update(name, target, (target, other), lambda: fn(target, other))
+        return
+
+    def mutate() -> None:
+        raw = target._data
+        out = getattr(raw, dunder)(other._data if isinstance(other, Tensor) else other)
+        if out is NotImplemented:
+            raise TypeError(f"{name} (in place): the {backend.name} array has no {dunder}")
+        if out is not raw:
+            target._data = out
+
+    inplace(name, target, (target, other), {"result_fn": lambda: fn(target, other)}, mutate)
+
+
+def _fits(shape: tuple, target: tuple) -> bool:
+    """Whether ``shape`` broadcasts to ``target`` without changing it."""
+    if shape == target:
+        return True
+    if len(shape) > len(target):
+        return False
+    return all(s in (1, t) for s, t in zip(shape[::-1], target[::-1], strict=False))
+
+
+def check_inplace_result(name: str, target: Tensor, result: Tensor) -> None:
+    """Raise unless ``result`` keeps target's dtype and shape (the standard's in-place rule)."""
     if result.dtype is not target.dtype:
         raise TypeError(
             f"{name} (in place): the result would be {result.dtype.name}, but the tensor is "
@@ -378,7 +430,33 @@ def inplace_update(name: str, target: Tensor, inputs: tuple, result: Tensor) -> 
             f"{name} (in place): the result would have shape {result.shape}, but the tensor "
             f"has shape {target.shape}; in-place operators cannot broadcast the tensor"
         )
-    inplace(name, target, inputs, {"result": result}, lambda: assign_all(target, result))
+
+
+def inplace_update(
+    name: str,
+    target: Tensor,
+    inputs: tuple,
+    result_fn: Callable[[], Tensor],
+    mutate: Callable[[], None] | None = None,
+) -> None:
+    """Give ``target`` the value ``result_fn()`` in place (``x += y``, ``x.zero_()``, ``copy_``).
+
+    ``mutate`` writes the new value straight into the buffer where the change is not
+    recorded (default: compute ``result_fn()`` and copy it in). Autograd's hook receives
+    ``result_fn`` as ``params["result_fn"]`` for the recorded path (copy-on-write).
+    """
+
+    def checked() -> Tensor:
+        result = result_fn()
+        check_inplace_result(name, target, result)
+        return result
+
+    if mutate is None:
+
+        def mutate() -> None:
+            assign_all(target, checked())
+
+    inplace(name, target, inputs, {"result_fn": checked}, mutate)
 
 
 def assign_all(target: Tensor, value: Tensor) -> None:

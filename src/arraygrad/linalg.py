@@ -668,7 +668,9 @@ def _trace_dtype(x: Tensor, dtype: Any) -> DType:
     if x.dtype in _dtypes.SIGNED and x.dtype.bits < default.bits:
         return default
     if x.dtype in _dtypes.UNSIGNED and x.dtype.bits < default.bits:
-        return _dtypes.BY_NAME[f"uint{default.bits}"]
+        wide = _dtypes.BY_NAME[f"uint{default.bits}"]
+        # A backend without the wide unsigned dtype (torch) sums in the signed one.
+        return wide if wide in x._backend.dtypes else default
     return x.dtype
 
 

@@ -274,15 +274,26 @@ def zero_(self: Tensor) -> Tensor:
     """Fill the tensor with zeros in place; return it."""
     import arraygrad as ag
 
-    inplace_update("zero_", self, (self,), ag.zeros_like(self))
+    inplace_update("zero_", self, (self,), lambda: ag.zeros_like(self), _fill_raw(self, 0))
     return self
+
+
+def _fill_raw(t: Tensor, value: Any) -> Any:
+    """Return a function that fills the tensor's buffer with ``value`` (None if immutable)."""
+    if not t._backend.mutable:
+        return None
+
+    def mutate() -> None:
+        t._data[...] = value
+
+    return mutate
 
 
 def fill_(self: Tensor, value: bool | int | float | complex) -> Tensor:
     """Fill the tensor with ``value`` in place; return it."""
     import arraygrad as ag
 
-    inplace_update("fill_", self, (self,), ag.full_like(self, value))
+    inplace_update("fill_", self, (self,), lambda: ag.full_like(self, value))
     return self
 
 
@@ -297,7 +308,7 @@ def add_(self: Tensor, other: Any, *, alpha: bool | int | float | complex = 1) -
     import arraygrad as ag
 
     other = _other(self, other, alpha)
-    inplace_update("add_", self, (self, other), ag.add(self, other))
+    inplace_update("add_", self, (self, other), lambda: ag.add(self, other))
     return self
 
 
@@ -306,7 +317,7 @@ def sub_(self: Tensor, other: Any, *, alpha: bool | int | float | complex = 1) -
     import arraygrad as ag
 
     other = _other(self, other, alpha)
-    inplace_update("sub_", self, (self, other), ag.subtract(self, other))
+    inplace_update("sub_", self, (self, other), lambda: ag.subtract(self, other))
     return self
 
 
@@ -314,7 +325,7 @@ def mul_(self: Tensor, other: Any) -> Tensor:
     """``self *= other`` in place; return self."""
     import arraygrad as ag
 
-    inplace_update("mul_", self, (self, other), ag.multiply(self, other))
+    inplace_update("mul_", self, (self, other), lambda: ag.multiply(self, other))
     return self
 
 
@@ -322,7 +333,7 @@ def div_(self: Tensor, other: Any) -> Tensor:
     """``self /= other`` in place; return self."""
     import arraygrad as ag
 
-    inplace_update("div_", self, (self, other), ag.divide(self, other))
+    inplace_update("div_", self, (self, other), lambda: ag.divide(self, other))
     return self
 
 
@@ -341,7 +352,7 @@ def copy_(self: Tensor, src: Tensor) -> Tensor:
         value = ag.broadcast_to(value, self.shape)
     if value is src:
         value = clone(value)
-    inplace_update("copy_", self, (self, src), value)
+    inplace_update("copy_", self, (self, src), lambda: value)
     return self
 
 

@@ -343,6 +343,8 @@ def _accumulate(leaf: Tensor, g: Any, create_graph: bool) -> None:
         # A fresh buffer: the rule's result may alias the upstream gradient or another leaf's.
         leaf._grad = wrap(backend.ns.asarray(g, copy=True), backend)
     elif backend.mutable and not current._requires_grad and tuple(current.shape) == tuple(g.shape):
-        current._data[...] = current._data + g
+        data = current._data
+        data += g  # in place where the backend allows (PyTorch accumulates in place too)
+        current._data = data
     else:
         leaf._grad = wrap(current._data + g, backend)

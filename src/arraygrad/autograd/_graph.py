@@ -319,7 +319,7 @@ def inplace_hook(name: str, target: Tensor, inputs: tuple, params: dict, mutate:
     history, so a value saved by any node stays as it was. Otherwise the buffer is written in
     place and its version bumped: a node that saved it raises when backward needs it.
     """
-    result = params.get("result")
+    result_fn = params.get("result_fn")
     recorded = _local.enabled and (
         target._requires_grad
         or any(isinstance(a, Tensor) and a._requires_grad for a in inputs[1:])
@@ -330,8 +330,7 @@ def inplace_hook(name: str, target: Tensor, inputs: tuple, params: dict, mutate:
             "do it under arraygrad.autograd.no_grad() or on a copy"
         )
     if recorded:
-        if result is None:
-            result = _setitem_result(target, inputs, params)
+        result = result_fn() if result_fn is not None else _setitem_result(target, inputs, params)
         target._data = result._data
         target._grad_fn = result._grad_fn
         target._requires_grad = result._requires_grad
