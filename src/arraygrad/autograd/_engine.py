@@ -48,29 +48,40 @@ def _freed_error(node: Node) -> RuntimeError:
     )
 
 
+def _needs(edges: tuple) -> tuple[bool, ...]:
+    n = len(edges)
+    if n == 1:
+        return (edges[0] is not None,)
+    if n == 2:
+        return (edges[0] is not None, edges[1] is not None)
+    return tuple([e is not None for e in edges])
+
+
 def apply_node(node: Node, grads: list[Any], create_graph: bool) -> tuple[Any, ...]:
     """Run a node's rule on the gradients of its outputs; return one gradient per input."""
     rule = node._rule
-    if node._freed and rule.has_saved:
+    has_saved = rule.has_saved
+    if has_saved and node._freed:
         raise _freed_error(node)
     backend = node._backend
     saved = node._saved
-    for s in saved:
-        if s is not None:
-            s.check(node)
     out_saved = node._saved_output
-    if out_saved is not None:
-        for s in out_saved:
-            s.check(node)
+    if has_saved or len(saved) > len(node._scalars):
+        for s in saved:
+            if s is not None:
+                s.check(node)
+        if out_saved is not None:
+            for s in out_saved:
+                s.check(node)
     if create_graph:
         import arraygrad as xp
 
         inputs = tuple(
-            s.tensor(backend) if s is not None else sc for s, sc in zip(saved, node._scalars, strict=False)
+            [s.tensor(backend) if s is not None else sc for s, sc in zip(saved, node._scalars, strict=False)]
         )
         output = None
         if out_saved is not None:
-            outs = tuple(s.tensor(backend, node) for s in out_saved)
+            outs = tuple([s.tensor(backend, node) for s in out_saved])
             if node._out_meta is not None:
                 for nr, o in enumerate(outs):
                     meta(o)["output_nr"] = nr
@@ -79,17 +90,18 @@ def apply_node(node: Node, grads: list[Any], create_graph: bool) -> tuple[Any, .
     else:
         xp = backend.ns
         if rule.saves:
-            inputs = tuple(s._raw if s is not None else sc for s, sc in zip(saved, node._scalars, strict=False))
+            inputs = tuple(
+                [s._raw if s is not None else sc for s, sc in zip(saved, node._scalars, strict=False)]
+            )
         else:
             inputs = node._scalars
         output = None
         if out_saved is not None:
             output = (
-                tuple(s._raw for s in out_saved) if node._out_meta is not None else out_saved[0]._raw
+                tuple([s._raw for s in out_saved]) if node._out_meta is not None else out_saved[0]._raw
             )
         params = _raw_params(node._params) if node._params else node._params
-    edges = node.next_functions
-    needs = tuple(e is not None for e in edges)
+    needs = _needs(node.next_functions)
     ctx = Ctx(inputs, output, params, node._shapes, node._dtypes, needs, backend)
     g = grads if node._out_meta is not None else grads[0]
     if create_graph:
@@ -102,32 +114,39 @@ def apply_node(node: Node, grads: list[Any], create_graph: bool) -> tuple[Any, .
 
 def _fix_results(node: Node, result: Any, needs: tuple[bool, ...], xp: Any, create_graph: bool) -> tuple[Any, ...]:
     """Return the rule's gradients with each input's shape and dtype (None where unneeded)."""
-    if not isinstance(result, tuple):
+    if type(result) is not tuple:
         result = (result,)
     if len(result) != len(needs):
         raise RuntimeError(
             f"{node.name()}: the rule returned {len(result)} gradients for {len(needs)} inputs"
         )
-    backend = node._backend
     in_backends = node._in_backends
     shapes = node._shapes
     dtypes = node._dtypes
-    fixed = []
+    if not create_graph and in_backends is None:
+        dtype_from = node._backend._dtype_from
+        fixed = None
+        for i, r in enumerate(result):
+            if r is None or not needs[i]:
+                if r is not None:
+                    fixed = fixed or list(result)
+                    fixed[i] = None
+                continue
+            # The common case, checked without a call: right shape and dtype already.
+            if getattr(r, "shape", None) == shapes[i] and dtype_from.get(r.dtype) is dtypes[i]:
+                continue
+            fixed = fixed or list(result)
+            fixed[i] = _match_input(xp, r, shapes[i], dtypes[i], node._backend, False)
+        return result if fixed is None else tuple(fixed)
+    backend = node._backend
+    out = []
     for i, r in enumerate(result):
         if r is None or not needs[i]:
-            fixed.append(None)
+            out.append(None)
             continue
         b = backend if in_backends is None else in_backends[i]
-        if not create_graph:
-            # The common case, checked without a call: right shape and dtype already.
-            shape = getattr(r, "shape", None)
-            if shape == shapes[i] and b._dtype_from.get(r.dtype) is dtypes[i]:
-                fixed.append(r)
-                continue
-            fixed.append(_match_input(b.ns, r, shapes[i], dtypes[i], b, False))
-        else:
-            fixed.append(_match_input(xp, r, shapes[i], dtypes[i], b, True))
-    return tuple(fixed)
+        out.append(_match_input(xp if create_graph else b.ns, r, shapes[i], dtypes[i], b, create_graph))
+    return tuple(out)
 
 
 def _match_input(xp: Any, g: Any, shape: tuple, dtype: Any, backend: Any, create_graph: bool) -> Any:

@@ -64,11 +64,12 @@ class Rule:
     # when one of those gradients is needed (``y * 1.01`` need not keep y).
     needed_by: dict[int, tuple[int, ...]] | None = None
     extras: dict[str, Any] = field(default_factory=dict)
+    # Whether backward reads saved values (then a freed graph cannot run again).
+    has_saved: bool = field(default=False, init=False)
 
-    @property
-    def has_saved(self) -> bool:
-        """Whether backward reads saved values (then a freed graph cannot run again)."""
-        return bool(self.saves) or self.saves_output
+    def __post_init__(self) -> None:
+        # Read on every backward step: computed once.
+        object.__setattr__(self, "has_saved", bool(self.saves) or self.saves_output)
 
     @property
     def node_class(self) -> type:
