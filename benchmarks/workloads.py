@@ -272,10 +272,11 @@ def w4_numpy(d: dict) -> list:
 
 def w4_arraygrad(d: dict) -> list:
     import arraygrad as ag
+    from arraygrad.nn import functional as F
 
     h = d["x"]
     for w in d["ws"]:
-        h = ag.maximum(h @ w, 0.0)
+        h = F.relu(h @ w)
     ag.sum(h).backward()
     return [w.grad for w in d["ws"]]
 

@@ -66,9 +66,9 @@ def _where_sample(draw: Any, dtype: Any, device: Any) -> tuple[Any, tuple[Any, .
 def _where(xp: Any, ctx: Any, g: Any) -> Any:
     cond = ctx.inputs[0]
     _, n1, n2 = ctx.needs
-    zeros = xp.zeros_like(g)
+    # A Python 0 rather than zeros_like(g): no gradient-sized temporary (memory, W4).
     return (
         None,
-        xp.where(cond, g, zeros) if n1 else None,
-        xp.where(cond, zeros, g) if n2 else None,
+        xp.where(cond, g, 0) if n1 else None,
+        xp.where(cond, 0, g) if n2 else None,
     )
