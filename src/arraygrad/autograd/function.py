@@ -97,6 +97,14 @@ class Function:
         skip = frozenset(i for i, o in enumerate(outs) if id(o) in ctx._non_differentiable)
         rule = _function_rule(cls, ctx, len(args))
         ctx._node = make_node(rule, args, {}, output, skip_outputs=skip)
+        # An output saved in forward had no history then: connect it to this node, so a
+        # backward that reads it is differentiated through it (create_graph).
+        for s in ctx._saved:
+            if isinstance(s, SavedTensor) and s._grad_fn is None:
+                for nr, o in enumerate(outs):
+                    if s._raw is o._data and nr not in skip:
+                        s._grad_fn = ctx._node
+                        s._output_nr = nr
         return output
 
 
@@ -109,7 +117,12 @@ def _function_rule(cls: type[Function], ctx: FunctionCtx, n_inputs: int) -> Rule
         grads = g if isinstance(g, list) else [g]
         if first_order:
             grads = [None if x is None else wrap(x, backend) for x in grads]
-        result = cls.backward(ctx, *grads)
+        if first_order:
+            # As in PyTorch, a first-order backward records nothing.
+            with no_grad():
+                result = cls.backward(ctx, *grads)
+        else:
+            result = cls.backward(ctx, *grads)
         if not isinstance(result, tuple):
             result = (result,)
         if len(result) != n_inputs:

@@ -1,51 +1,66 @@
-"""Every derivative rule, checked against finite differences: generated from the registry."""
+"""Every derivative rule, property-tested: generated from the registry with ``rule_test``.
+
+For each rule (``RULES``), on the values its sampler draws in the rule's domain:
+
+- ``test_rule[<backend>-<name>]``: finite differences in float64 and complex128 (first
+  order, and second order where the rule claims it), and in float32/complex64 the
+  structure of the gradients (shape, dtype and device of the input, no memory shared with
+  inputs, outputs or the upstream gradient, nothing mutated);
+- ``test_rule_same_on_every_backend[<name>]``: the same draws on NumPy and on every other
+  backend of the fixture give the same outputs, gradients and second derivatives.
+
+Budget. Under the ``ci`` profile (the default: 25 examples) finite differences, first and
+second order, run on NumPy only; the other backends get the structure checks (10 examples)
+and the cross-backend equality (the same rule is the same array-API code on every backend,
+so equal results there plus finite differences on NumPy cover them). About 50 CPU-seconds
+for 121 rules: 25 s with ``pytest -n 2``. Under ``HYPOTHESIS_PROFILE=thorough`` (500
+examples) every check runs on every backend.
+"""
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import settings
 
-import arraygrad as ag
 from arraygrad.autograd import RULES
-from arraygrad.testing import gradcheck, gradgradcheck
-from arraygrad.testing.strategies import default_sample
+from arraygrad.testing import rule_test
+from conftest import AVAILABLE, _device_for
 
+THOROUGH = settings.get_current_profile_name() == "thorough"
 _ALL = sorted(RULES)
 
+# Finite differences run on the first backend of the fixture (NumPy unless ARRAYGRAD_BACKENDS
+# says otherwise) and, under the thorough profile, on every backend.
+REFERENCE = AVAILABLE[0]
 
-def _host(t):
-    return np.array(np.asarray(t.detach().to_device("cpu")), copy=True)
+# Examples per test under the ci profile; None: the profile's max_examples. Thorough: the
+# profile's max_examples everywhere.
+CI_EXAMPLES = {"finite_differences": None, "structure": 10, "same_on_every_backend": None}
+
+
+def _examples(kind: str) -> int | None:
+    return None if THOROUGH else CI_EXAMPLES[kind]
 
 
 @pytest.mark.parametrize("name", _ALL)
-@settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(data=st.data(), use_complex=st.booleans())
-def test_rule_matches_finite_differences(name, device, data, use_complex):
+def test_rule(name, device):
     rule = RULES[name]
-    dtype = ag.complex128 if use_complex and rule.complex_inputs else ag.float64
-    sample = rule.sample or default_sample(rule)
-    fn, args = sample(data.draw, dtype, device)
-    before = [_host(a) for a in args if isinstance(a, ag.Tensor)]
-    gradcheck(fn, args, atol=1e-5, rtol=1e-4)
-    # The inputs are not mutated, and gradients have the input's shape, dtype and device.
-    for a, b in zip([a for a in args if isinstance(a, ag.Tensor)], before):
-        np.testing.assert_array_equal(_host(a), b)
-    out = fn(*args)
-    outs = out if isinstance(out, tuple) else (out,)
-    diff = [o for o in outs if isinstance(o, ag.Tensor) and o.requires_grad]
-    seeds = [ag.ones_like(o) for o in diff]
-    inputs = [a for a in args if isinstance(a, ag.Tensor) and a.requires_grad]
-    grads = ag.autograd.grad(diff, inputs, seeds, allow_unused=True)
-    for a, g in zip(inputs, grads):
-        if g is None:
-            continue
-        assert g.shape == a.shape
-        assert g.dtype is a.dtype
-        assert g.device == a.device
-        # No gradient aliases an input or the upstream gradient.
-        assert g.raw is not a.raw
-        assert all(g.raw is not s.raw for s in seeds)
-    if rule.second_order:
-        gradgradcheck(fn, args, atol=1e-4, rtol=1e-3)
+    if THOROUGH or device == _device_for(REFERENCE):
+        test = rule_test(rule, device=device, max_examples=_examples("finite_differences"))
+    else:
+        test = rule_test(rule, device=device, values=False, max_examples=_examples("structure"))
+    test()
+
+
+@pytest.mark.skipif(len(AVAILABLE) < 2, reason="one backend only")
+@pytest.mark.parametrize("name", _ALL)
+def test_rule_same_on_every_backend(name):
+    others = [_device_for(b) for b in AVAILABLE if b != REFERENCE]
+    rule_test(
+        RULES[name],
+        device=_device_for(REFERENCE),
+        values=False,
+        structure=False,
+        compare_devices=others,
+        max_examples=_examples("same_on_every_backend"),
+    )()

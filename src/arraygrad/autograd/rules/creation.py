@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...testing._lazy import st
-from .._registry import Domain, rule
+from .._registry import Domain, nondifferentiable, rule
 
 _D = Domain()
 
@@ -65,3 +65,15 @@ def _tril(xp: Any, ctx: Any, g: Any) -> Any:
 @rule("triu", sample=_sample_tri("triu"))
 def _triu(xp: Any, ctx: Any, g: Any) -> Any:
     return xp.triu(g, k=ctx.params["k"])
+
+
+nondifferentiable(
+    ["zeros_like", "ones_like", "empty_like", "full_like"],
+    "the values do not depend on the input's values (only its shape, dtype and device), as "
+    "in PyTorch",
+)
+nondifferentiable(
+    ["from_dlpack"],
+    "a new tensor over the producer's memory: like torch.from_dlpack, it starts no graph "
+    "(use asarray to keep one)",
+)

@@ -119,7 +119,7 @@ def _out_conj(xp: Any, ctx: Any) -> Any:
     return xp.conj(y) if dt is _C128 or dt is _C64 else y
 
 
-@rule("tanh", saves_output=True, notes="Uses the output: g (1 - tanh²).")
+@rule("tanh", saves_output=True, domains=(D(),), notes="Uses the output: g (1 - tanh²).")
 def _tanh(xp: Any, ctx: Any, g: Any) -> Any:
     y = _out_conj(xp, ctx)
     return g - (g * y) * y
@@ -131,7 +131,7 @@ def _tan(xp: Any, ctx: Any, g: Any) -> Any:
     return g + (g * y) * y
 
 
-@rule("expm1", saves_output=True, notes="Uses the output: g (expm1(x) + 1).")
+@rule("expm1", saves_output=True, domains=(D(),), notes="Uses the output: g (expm1(x) + 1).")
 def _expm1(xp: Any, ctx: Any, g: Any) -> Any:
     return g * _out_conj(xp, ctx) + g
 
@@ -147,7 +147,7 @@ def _sqrt(xp: Any, ctx: Any, g: Any) -> Any:
     return g / (y + y)
 
 
-@rule("square", saves=(0,), notes="2 g x̄.")
+@rule("square", saves=(0,), domains=(D(),), notes="2 g x̄.")
 def _square(xp: Any, ctx: Any, g: Any) -> Any:
     t = g * _cj(xp, ctx.inputs[0], ctx.dtypes[0])
     return t + t
@@ -177,22 +177,22 @@ def _acosh(xp: Any, ctx: Any, g: Any) -> Any:
 
 
 # -- unary, non-holomorphic or piecewise ------------------------------------------------------
-@rule("negative")
+@rule("negative", domains=(D(),))
 def _negative(xp: Any, ctx: Any, g: Any) -> Any:
     return -g
 
 
-@rule("positive")
+@rule("positive", domains=(D(),))
 def _positive(xp: Any, ctx: Any, g: Any) -> Any:
     return g
 
 
-@rule("conj", notes="g̅ (PyTorch's conj backward); the identity on real inputs.")
+@rule("conj", domains=(D(),), notes="g̅ (PyTorch's conj backward); the identity on real inputs.")
 def _conj(xp: Any, ctx: Any, g: Any) -> Any:
     return xp.conj(g) if _is_complex(ctx.dtypes[0]) else g
 
 
-@rule("real", notes="The real gradient becomes the real part of the input's gradient (imaginary part 0).")
+@rule("real", domains=(D(),), notes="The real gradient becomes the real part of the input's gradient (imaginary part 0).")
 def _real(xp: Any, ctx: Any, g: Any) -> Any:
     # The engine casts g to the input's complex dtype.
     return g
