@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import torch
-import torch.nn.functional as TF
 
 import arraygrad as ag
 import arraygrad.nn
 import arraygrad.nn.functional as F
+
+# These tests compare with PyTorch (a test-only tool, never a dependency of arraygrad).
+torch = pytest.importorskip("torch")
+TF = torch.nn.functional
 
 nn = arraygrad.nn
 RTOL = 1e-12

@@ -8,10 +8,12 @@ import pickle
 
 import numpy as np
 import pytest
-import torch
 
 import arraygrad as ag
 import arraygrad.nn
+
+# These tests compare with PyTorch (a test-only tool, never a dependency of arraygrad).
+torch = pytest.importorskip("torch")
 
 nn = arraygrad.nn
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import torch
 
 import arraygrad as ag
 import arraygrad.nn
 import arraygrad.optim
+
+# These tests compare with PyTorch (a test-only tool, never a dependency of arraygrad).
+torch = pytest.importorskip("torch")
 
 nn = arraygrad.nn
 optim = arraygrad.optim
