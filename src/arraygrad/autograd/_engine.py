@@ -287,7 +287,8 @@ def run_backward(
             node._freed = True
             if node._rule.has_saved:
                 node._saved = None
-                node._saved_output = None
+                if node._saved_output is not None:
+                    node._saved_output = None
         for edge, g in zip(edges, in_grads, strict=False):
             if edge is None:
                 continue

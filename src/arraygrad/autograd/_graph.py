@@ -101,18 +101,18 @@ class Node:
         "__weakref__",
         "_backend",
         "_dtypes",
-        "_n_outputs",
-        "_out_meta",
+        "_freed",
         "_params",
         "_rule",
         "_saved",
-        "_saved_output",
         "_scalars",
         "_shapes",
         "next_functions",
     )
     # Rarely set: class defaults, so recording a node does not pay for them.
-    _freed = False
+    _n_outputs = 1
+    _out_meta: tuple | None = None
+    _saved_output: tuple | None = None
     _pre_hooks: dict | None = None
     _retained: dict | None = None
     _in_backends: tuple | None = None
@@ -255,6 +255,7 @@ def make_node(
     cls = rule.node_class
     node = cls.__new__(cls)
     node._rule = rule
+    node._freed = False
     node.next_functions = tuple(edges)
     node._backend = backend
     node._params = params
@@ -296,14 +297,11 @@ def make_node(
                 meta(o)["output_nr"] = nr
     else:
         outs = (output,)
-        node._n_outputs = 1
-        node._out_meta = None
         if not skip_outputs and backend._dtype_from[output._data.dtype] in _FLOATING:
             output._grad_fn = node
             output._requires_grad = True
-    node._saved_output = (
-        tuple(SavedTensor(o, is_output=True) for o in outs) if rule.saves_output else None
-    )
+    if rule.saves_output:
+        node._saved_output = tuple([SavedTensor(o, is_output=True) for o in outs])
     return node
 
 
