@@ -187,24 +187,39 @@ def _shape_arg(shape: Any, op: str) -> tuple[int, ...]:
 
 
 def zeros(
-    shape: int | tuple[int, ...], *, dtype: DType | None = None, device: Device | str | None = None
+    shape: int | tuple[int, ...],
+    *,
+    dtype: DType | None = None,
+    device: Device | str | None = None,
+    requires_grad: bool = False,
 ) -> Tensor:
     """Return a new tensor of zeros."""
-    return create("zeros", device, dtype, "f", _shape_arg(shape, "zeros"))
+    out = create("zeros", device, dtype, "f", _shape_arg(shape, "zeros"))
+    return _set_requires_grad(out, requires_grad, "zeros")
 
 
 def ones(
-    shape: int | tuple[int, ...], *, dtype: DType | None = None, device: Device | str | None = None
+    shape: int | tuple[int, ...],
+    *,
+    dtype: DType | None = None,
+    device: Device | str | None = None,
+    requires_grad: bool = False,
 ) -> Tensor:
     """Return a new tensor of ones."""
-    return create("ones", device, dtype, "f", _shape_arg(shape, "ones"))
+    out = create("ones", device, dtype, "f", _shape_arg(shape, "ones"))
+    return _set_requires_grad(out, requires_grad, "ones")
 
 
 def empty(
-    shape: int | tuple[int, ...], *, dtype: DType | None = None, device: Device | str | None = None
+    shape: int | tuple[int, ...],
+    *,
+    dtype: DType | None = None,
+    device: Device | str | None = None,
+    requires_grad: bool = False,
 ) -> Tensor:
     """Return a new, uninitialised tensor."""
-    return create("empty", device, dtype, "f", _shape_arg(shape, "empty"))
+    out = create("empty", device, dtype, "f", _shape_arg(shape, "empty"))
+    return _set_requires_grad(out, requires_grad, "empty")
 
 
 def _fill_kind(fill_value: Any, op: str) -> str:
@@ -225,10 +240,12 @@ def full(
     *,
     dtype: DType | None = None,
     device: Device | str | None = None,
+    requires_grad: bool = False,
 ) -> Tensor:
     """Return a new tensor filled with ``fill_value``."""
     kind = _fill_kind(fill_value, "full")
-    return create("full", device, dtype, kind, _shape_arg(shape, "full"), fill_value)
+    out = create("full", device, dtype, kind, _shape_arg(shape, "full"), fill_value)
+    return _set_requires_grad(out, requires_grad, "full")
 
 
 def _like(name: str, x: Any, dtype: Any, device: Any, *args: Any) -> Tensor:
@@ -245,24 +262,39 @@ def _like(name: str, x: Any, dtype: Any, device: Any, *args: Any) -> Tensor:
 
 
 def zeros_like(
-    x: Tensor, /, *, dtype: DType | None = None, device: Device | str | None = None
+    x: Tensor,
+    /,
+    *,
+    dtype: DType | None = None,
+    device: Device | str | None = None,
+    requires_grad: bool = False,
 ) -> Tensor:
     """Return a tensor of zeros with the shape (and by default dtype and device) of ``x``."""
-    return _like("zeros_like", x, dtype, device)
+    return _set_requires_grad(_like("zeros_like", x, dtype, device), requires_grad, "zeros_like")
 
 
 def ones_like(
-    x: Tensor, /, *, dtype: DType | None = None, device: Device | str | None = None
+    x: Tensor,
+    /,
+    *,
+    dtype: DType | None = None,
+    device: Device | str | None = None,
+    requires_grad: bool = False,
 ) -> Tensor:
     """Return a tensor of ones with the shape (and by default dtype and device) of ``x``."""
-    return _like("ones_like", x, dtype, device)
+    return _set_requires_grad(_like("ones_like", x, dtype, device), requires_grad, "ones_like")
 
 
 def empty_like(
-    x: Tensor, /, *, dtype: DType | None = None, device: Device | str | None = None
+    x: Tensor,
+    /,
+    *,
+    dtype: DType | None = None,
+    device: Device | str | None = None,
+    requires_grad: bool = False,
 ) -> Tensor:
     """Return an uninitialised tensor with the shape (and by default dtype, device) of ``x``."""
-    return _like("empty_like", x, dtype, device)
+    return _set_requires_grad(_like("empty_like", x, dtype, device), requires_grad, "empty_like")
 
 
 def full_like(
@@ -272,10 +304,12 @@ def full_like(
     *,
     dtype: DType | None = None,
     device: Device | str | None = None,
+    requires_grad: bool = False,
 ) -> Tensor:
     """Return a tensor filled with ``fill_value`` with the shape (and dtype, device) of ``x``."""
     _fill_kind(fill_value, "full_like")
-    return _like("full_like", x, dtype, device, fill_value)
+    out = _like("full_like", x, dtype, device, fill_value)
+    return _set_requires_grad(out, requires_grad, "full_like")
 
 
 def eye(
@@ -286,9 +320,11 @@ def eye(
     k: int = 0,
     dtype: DType | None = None,
     device: Device | str | None = None,
+    requires_grad: bool = False,
 ) -> Tensor:
     """Return a 2-D tensor with ones on the ``k``-th diagonal and zeros elsewhere."""
-    return create("eye", device, dtype, "f", n_rows, n_cols, k=k)
+    out = create("eye", device, dtype, "f", n_rows, n_cols, k=k)
+    return _set_requires_grad(out, requires_grad, "eye")
 
 
 def arange(
@@ -299,6 +335,7 @@ def arange(
     *,
     dtype: DType | None = None,
     device: Device | str | None = None,
+    requires_grad: bool = False,
 ) -> Tensor:
     """Return evenly spaced values in the half-open interval [start, stop)."""
     values = (start, stop, step)
@@ -308,7 +345,8 @@ def arange(
             raise TypeError(f"arange: start, stop and step must be real numbers, got {v!r}")
     if step == 0:
         raise ValueError("arange: step must not be zero")
-    return create("arange", device, dtype, kind, start, stop, step)
+    out = create("arange", device, dtype, kind, start, stop, step)
+    return _set_requires_grad(out, requires_grad, "arange")
 
 
 def linspace(
@@ -320,12 +358,14 @@ def linspace(
     dtype: DType | None = None,
     device: Device | str | None = None,
     endpoint: bool = True,
+    requires_grad: bool = False,
 ) -> Tensor:
     """Return ``num`` evenly spaced values from ``start`` to ``stop``."""
     kind = "c" if isinstance(start, complex) or isinstance(stop, complex) else "f"
     if not isinstance(num, int) or isinstance(num, bool) or num < 0:
         raise ValueError(f"linspace: num must be a non-negative int, got {num!r}")
-    return create("linspace", device, dtype, kind, start, stop, num, endpoint=endpoint)
+    out = create("linspace", device, dtype, kind, start, stop, num, endpoint=endpoint)
+    return _set_requires_grad(out, requires_grad, "linspace")
 
 
 def meshgrid(*arrays: Tensor, indexing: Literal["xy", "ij"] = "xy") -> tuple[Tensor, ...]:

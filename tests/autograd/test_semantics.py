@@ -225,3 +225,30 @@ def test_consumers_stay_differentiable():
     ag.sum(xpx.cov(m)).backward()
     assert m.grad is not None
     assert m.grad.shape == (2, 3)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda d: ag.zeros((2,), device=d, requires_grad=True),
+        lambda d: ag.ones((2,), device=d, requires_grad=True),
+        lambda d: ag.full((2,), 3.0, device=d, requires_grad=True),
+        lambda d: ag.eye(2, device=d, requires_grad=True),
+        lambda d: ag.linspace(0.0, 1.0, 3, device=d, requires_grad=True),
+        lambda d: ag.arange(0.0, 3.0, device=d, requires_grad=True),
+        lambda d: ag.zeros_like(ag.ones(2, device=d), requires_grad=True),
+        lambda d: ag.ones_like(ag.ones(2, device=d), requires_grad=True),
+        lambda d: ag.full_like(ag.ones(2, device=d), 2.0, requires_grad=True),
+    ],
+)
+def test_creation_functions_make_leaves_that_require_grad(device, make):
+    t = make(device)
+    assert t.requires_grad
+    assert t.is_leaf
+    ag.sum(t * t).backward()
+    np.testing.assert_allclose(_np(t.grad), 2 * _np(t))
+
+
+def test_requires_grad_only_for_floating_creation():
+    with pytest.raises(TypeError, match="arange: only floating-point tensors can require gradients"):
+        ag.arange(3, requires_grad=True)
