@@ -187,3 +187,32 @@ def unbroadcast(xp: Any, g: Any, shape: tuple[int, ...]) -> Any:
     if tuple(g.shape) != tuple(shape):
         g = xp.broadcast_to(g, tuple(shape))
     return g
+
+
+def rules_markdown() -> str:
+    """Return the Markdown table of every rule and its notes (``docs/rules.md``)."""
+    lines = [
+        "# Derivative rules",
+        "",
+        "Generated from the rule registry (`arraygrad.autograd.RULES`) by",
+        "`arraygrad.autograd._registry.rules_markdown()`; a test keeps this page equal to it.",
+        "Each rule's notes give its formula where it is not the textbook one, and its choice at",
+        "non-differentiable points, ties and poles (PyTorch's, unless said otherwise).",
+        "",
+        "| function | second order | notes |",
+        "|---|---|---|",
+    ]
+    for name in sorted(RULES):
+        r = RULES[name]
+        notes = " ".join(r.notes.split()).replace("|", "\\|") or "textbook derivative"
+        lines.append(f"| `{name}` | {'yes' if r.second_order else 'no'} | {notes} |")
+    lines += [
+        "",
+        "## Functions without gradients",
+        "",
+        "| function | why |",
+        "|---|---|",
+    ]
+    for name in sorted(NONDIFFERENTIABLE):
+        lines.append(f"| `{name}` | {NONDIFFERENTIABLE[name]} |")
+    return "\n".join(lines) + "\n"
