@@ -1,6 +1,6 @@
 """Autograd benchmarks W1-W4 of ../shared/anchors.md: arraygrad against its peers, one run.
 
-    python benchmarks/bench_autograd.py [--quick] [--only W1,W2,...]
+    python benchmarks/bench_autograd.py [--quick] [--only W1,W2,...] [--device cuda:0]
 
 One thread for every library (set before NumPy loads). Peers that are not installed are
 skipped (torch 2.13.0 CPU, mygrad, autograd). W4 runs each library in a fresh process and
@@ -112,6 +112,64 @@ def w3(repeat: int, n: int) -> dict[str, float]:
     return {k: v / times["numpy"] for k, v in times.items()}
 
 
+def _synchronizer(device: str) -> Callable[[], None]:
+    """Return a function that waits for the device's queued work (a no-op on the CPU)."""
+    if not device.startswith(("cuda", "gpu")):
+        return lambda: None
+    import cupy
+
+    def sync() -> None:
+        cupy.cuda.Device().synchronize()
+        if HAVE["torch"]:
+            import torch
+
+            if torch.cuda.is_available():
+                torch.cuda.synchronize()
+
+    return sync
+
+
+def w3_device(repeat: int, n: int, device: str) -> dict[str, float]:
+    """W3 with arraygrad's arrays on ``device`` (cuda:0 is CuPy) and torch on CUDA.
+
+    Returns milliseconds per step (forward and backward) and arraygrad's time over torch's.
+    Every timed call ends with a synchronize, so queued GPU work is counted.
+    """
+    base = W.w3_data(n)
+    import arraygrad as ag
+
+    sync = _synchronizer(device)
+    d_ag = {
+        "x": ag.asarray(base["x"], device=device),
+        "w1": ag.asarray(base["w1"], device=device, requires_grad=True),
+        "w2": ag.asarray(base["w2"], device=device, requires_grad=True),
+    }
+    runs: dict[str, Callable[[], Any]] = {"arraygrad": lambda: (W.w3_arraygrad(d_ag), sync())}
+    if HAVE["torch"]:
+        import torch
+
+        where = "cuda" if device.startswith(("cuda", "gpu")) and torch.cuda.is_available() else "cpu"
+        d_t = {
+            "x": torch.from_numpy(base["x"]).to(where),
+            "w1": torch.from_numpy(base["w1"].copy()).to(where).requires_grad_(),
+            "w2": torch.from_numpy(base["w2"].copy()).to(where).requires_grad_(),
+        }
+        runs[f"torch-{where}"] = lambda: (W.w3_torch(d_t), sync())
+    for fn in runs.values():  # warm up: kernel compilation, allocator pools
+        fn()
+        fn()
+    times: dict[str, float] = {}
+    for _ in range(repeat):
+        for name, fn in runs.items():
+            t = best_of(fn, 1, 3)
+            times[name] = min(times.get(name, t), t)
+    out = {f"{k} ms": v * 1e3 for k, v in times.items()}
+    peer = next((k for k in times if k.startswith("torch")), None)
+    if peer is not None:
+        out[f"arraygrad/{peer}"] = times["arraygrad"] / times[peer]
+    return out
+
+
 _W4_CHILD = """
 import os, resource, sys
 os.environ.setdefault("OMP_NUM_THREADS", "1"); os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
@@ -165,6 +223,12 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="small sizes, few repeats")
     parser.add_argument("--only", default="W1,W2,W3,W4")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    parser.add_argument(
+        "--device",
+        default=None,
+        help="run W3 with arraygrad's arrays on this device (e.g. cuda:0, CuPy) against torch "
+        "on CUDA, in ms per step; the default compares against NumPy on the CPU",
+    )
     args = parser.parse_args()
     only = set(args.only.split(","))
     repeat = 3 if args.quick else 7
@@ -173,7 +237,9 @@ def main() -> None:
         results["W1 us/op"] = w1(repeat)
     if "W2" in only:
         results["W2 x numpy"] = w2(repeat)
-    if "W3" in only:
+    if "W3" in only and args.device:
+        results[f"W3 on {args.device}"] = w3_device(repeat, 512 if args.quick else 2048, args.device)
+    elif "W3" in only:
         results["W3 x numpy"] = w3(repeat, 512 if args.quick else 2048)
     if "W4" in only:
         results["W4 x numpy"] = w4(*((1024, 1024) if args.quick else (4096, 4096)))

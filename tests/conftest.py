@@ -11,6 +11,9 @@ os.environ.setdefault("SCIPY_ARRAY_API", "1")
 # the machine many times over (a small matmul loop ran 30x slower).
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
+# JAX makes float32 unless 64-bit mode is on (read once, at its import); the suite checks
+# gradients in float64 on every backend.
+os.environ.setdefault("JAX_ENABLE_X64", "1")
 
 import pytest  # noqa: E402 - after the environment above
 from hypothesis import HealthCheck, settings  # noqa: E402
@@ -41,16 +44,94 @@ def _gpu_present() -> bool:
         return False
 
 
-# Every backend the suite knows, in the order it runs them; each one runs when it imports.
+# Every backend the suite knows, in the order it runs them: (device, importable here, runs by
+# default). The default ones run whenever they import; JAX and Dask are in neither the test
+# extra nor CI and run only when named: ARRAYGRAD_BACKENDS=jax,dask (or "all").
 BACKENDS = {
-    "numpy": ("cpu", True),
-    "array_api_strict": ("array_api_strict", _has("array_api_strict")),
-    "torch": ("torch:cpu", _has("torch")),
-    "cupy": ("cuda:0", _gpu_present()),
+    "numpy": ("cpu", True, True),
+    "array_api_strict": ("array_api_strict", _has("array_api_strict"), True),
+    "torch": ("torch:cpu", _has("torch"), True),
+    "cupy": ("cuda:0", _gpu_present(), True),
+    "jax": ("jax:cpu:0", _has("jax"), False),
+    "dask": ("dask:cpu", _has("dask"), False),
 }
-AVAILABLE = [name for name, (_, ok) in BACKENDS.items() if ok]
-if os.environ.get("ARRAYGRAD_BACKENDS"):
-    AVAILABLE = [b for b in os.environ["ARRAYGRAD_BACKENDS"].split(",") if b in AVAILABLE]
+_WANTED = os.environ.get("ARRAYGRAD_BACKENDS", "")
+if _WANTED and _WANTED != "all":
+    AVAILABLE = [b for b in _WANTED.split(",") if b in BACKENDS and BACKENDS[b][1]]
+else:
+    AVAILABLE = [n for n, (_, ok, default) in BACKENDS.items() if ok and (default or _WANTED)]
+
+
+def backend_name(device: ag.Device | str) -> str:
+    """Return the backend name ("numpy", "jax", ...) of a device or of a BACKENDS key."""
+    return device if isinstance(device, str) else device.backend_name
+
+
+def xfail_on(device: ag.Device, *backends: str, reason: str) -> None:
+    """Mark the running test an expected failure when ``device`` belongs to one of ``backends``.
+
+    For limits of a backend itself (JAX arrays are immutable, Dask shapes are lazy), never for
+    arraygrad bugs; each limit is also listed in docs/backends.md.
+    """
+    if backend_name(device) in backends:
+        pytest.xfail(f"{backend_name(device)}: {reason}")
+
+
+def skip_on(device: ag.Device, *backends: str, reason: str) -> None:
+    """Skip the running test when ``device`` belongs to one of ``backends`` (see xfail_on)."""
+    if backend_name(device) in backends:
+        pytest.skip(f"{backend_name(device)}: {reason}")
+
+
+def assume_on(device: ag.Device, *backends: str, ok: bool, reason: str) -> None:
+    """Drop the running Hypothesis example on ``backends`` when ``ok`` is false.
+
+    For inputs a backend cannot represent (XLA flushes subnormal floats to zero): the test keeps
+    every other example on that backend and every example on the others. ``reason`` documents
+    the limit (also listed in docs/backends.md).
+    """
+    from hypothesis import reject
+
+    if not ok and backend_name(device) in backends:
+        reject()
+
+
+def has_subnormal(*arrays: object) -> bool:
+    """Whether any of the NumPy arrays holds a subnormal (denormal) floating-point value."""
+    import numpy as np
+
+    for a in arrays:
+        a = np.asarray(a)
+        if a.dtype.kind in "fc":
+            tiny = np.finfo(a.dtype).smallest_normal
+            parts = (a.real, a.imag) if a.dtype.kind == "c" else (a,)
+            if any(np.any((p != 0) & (np.abs(p) < tiny)) for p in parts):
+                return True
+    return False
+
+
+SUBNORMALS = "XLA flushes subnormal floats to zero on the CPU"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "backend_xfail(*backends, reason): the test fails on these backends for a reason of the "
+        "backend itself (strict: an unexpected pass is reported)",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Turn ``@pytest.mark.backend_xfail("dask", reason=...)`` into a strict xfail per backend."""
+    for item in items:
+        marker = item.get_closest_marker("backend_xfail")
+        callspec = getattr(item, "callspec", None)
+        if marker is None or callspec is None or "device" not in callspec.params:
+            continue
+        name = callspec.params["device"]
+        if name in marker.args:
+            reason = marker.kwargs.get("reason", "a limit of the backend")
+            item.add_marker(pytest.mark.xfail(reason=f"{name}: {reason}", strict=True, run=True))
 
 
 @pytest.fixture(params=AVAILABLE)

@@ -84,7 +84,7 @@ class Backend:
         self._devices: dict[str, Any] | None = None
         self._device_dtypes: dict[str, tuple[DType, ...]] = {}
         self._device_of_native: dict[Any, Device] = {}
-        self.default_device = self._from_native(self.info.default_device())
+        self.default_device = self._from_native(self._default_native())
         self.single_device = name == "numpy"
         self._numpy_like = name == "numpy"
         self.lazy = name == "dask"
@@ -149,6 +149,15 @@ class Backend:
         return self._dtype_from[native] if native in self._dtype_from else _dtypes.as_dtype(native)
 
     # -- devices ------------------------------------------------------------------------
+    def _default_native(self) -> Any:
+        # Note: JAX's inspection answers None for its default device ("whatever JAX places
+        # arrays on") and lists None among its devices; arraygrad names the real one, the
+        # device a new array lands on.
+        native = self.info.default_device()
+        if native is None:
+            native = array_api_compat.device(self.ns.empty((0,)))
+        return native
+
     def _device_table(self) -> dict[str, Any]:
         if self._devices is None:
             try:
@@ -158,8 +167,33 @@ class Backend:
                     natives = list(self.info.devices())
             except Exception:  # e.g. CuPy with no GPU present
                 natives = []
-            self._devices = {_device_name(self.name, d): d for d in natives}
+            table: dict[str, Any] = {}
+            for d in natives:
+                if d is None:
+                    continue
+                name = _device_name(self.name, d)
+                if name not in table and self._usable(d, name):
+                    table[name] = d
+            self._devices = table
         return self._devices
+
+    def _usable(self, native: Any, name: str) -> bool:
+        """Whether arrays made on ``native`` live there and hold memory.
+
+        Note: Dask lists a second name (DASK_DEVICE) for the CPU, whose arrays report "cpu";
+        torch lists "meta", whose arrays hold no data. Neither is offered as a device.
+        """
+        if self._numpy_like:
+            return True
+        try:
+            made = self.ns.empty((1,), device=native)
+            if _device_name(self.name, array_api_compat.device(made)) != name:
+                return False
+            if hasattr(made, "__dlpack_device__"):
+                made.__dlpack_device__()
+        except Exception:
+            return False
+        return True
 
     def devices(self) -> tuple[Device, ...]:
         """Return every device this backend can use on this machine."""

@@ -20,7 +20,22 @@ def _truth(name: str, x: Any, axis: Any, keepdims: Any) -> Tensor:
         "axis": reduction_axes(name, axis, x.ndim),
         "keepdims": _bool_flag(name, "keepdims", keepdims),
     }
+    if x._backend.name == "jax" and x.dtype in _dtypes.COMPLEX_FLOATING:
+        return call(name, (x,), params, impl=_COMPLEX_TRUTH[name])
     return call(name, (x,), params)
+
+
+def _complex_truth(name: str) -> Any:
+    def impl(backend: Backend, x: Any, *, axis: Any, keepdims: bool) -> Any:
+        # Note: JAX's any/all look only at the real part of complex input (any([0j, 1j]) is
+        # False); the standard's truth of a complex number is z != 0.
+        ns = backend.ns
+        return getattr(ns, name)(x != ns.zeros((), dtype=x.dtype), axis=axis, keepdims=keepdims)
+
+    return impl
+
+
+_COMPLEX_TRUTH = {"all": _complex_truth("all"), "any": _complex_truth("any")}
 
 
 def all(

@@ -153,6 +153,9 @@ def test_no_grad_change_of_a_saved_leaf_raises_at_backward(device):
 
 
 # -- optimizer-style updates -------------------------------------------------------------------
+@pytest.mark.backend_xfail(
+    "jax", reason="JAX arrays are immutable: an in-place update makes a new buffer"
+)
 def test_optimizer_update_under_no_grad_writes_into_the_buffer(device):
     w0 = np.array([1.0, -2.0, 3.0])
     w = _leaf(w0, device)

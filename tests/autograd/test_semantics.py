@@ -31,6 +31,9 @@ def test_chain_rule_and_leaves(device):
     assert not x.grad.requires_grad
 
 
+@pytest.mark.backend_xfail(
+    "jax", reason="JAX arrays are immutable: x.grad.data.zero_() cannot reach the tensor held"
+)
 def test_accumulation_and_zeroing(device):
     x = ag.asarray([1.0, 2.0], requires_grad=True, device=device)
     for _ in range(3):

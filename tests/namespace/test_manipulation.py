@@ -388,6 +388,10 @@ def test_reshape_matches_numpy(device, raw, data):
     _check(out, np.reshape(raw, shape), device)
 
 
+@pytest.mark.backend_xfail(
+    "jax", reason="JAX arrays have no strides or views: reshape(copy=False) never needs a copy"
+)
+@pytest.mark.backend_xfail("dask", reason="array_api_compat's dask reshape refuses copy=False")
 def test_reshape_copy_and_errors(device):
     x = ag.reshape(ag.arange(6, device=device), (2, 3))
     assert ag.reshape(x, (3, -1)).shape == (3, 2)
@@ -430,6 +434,7 @@ def test_tile_errors(device):
         ag.tile(x, 2)
 
 
+@pytest.mark.backend_xfail("dask", reason="Dask's repeat takes only an int (the shape is data-dependent)")
 @with_device
 @given(arrays, st.data())
 def test_repeat_matches_numpy(device, raw, data):
@@ -459,6 +464,7 @@ def test_repeat_matches_numpy(device, raw, data):
     _check(ag.repeat(_t(raw, device), repeats, axis=axis), expected, device)
 
 
+@pytest.mark.backend_xfail("dask", reason="Dask's repeat takes only an int (the shape is data-dependent)")
 def test_repeat_errors(device):
     x = ag.ones((2, 3), device=device)
     with pytest.raises(
