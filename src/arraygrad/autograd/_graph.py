@@ -146,7 +146,8 @@ def node_class(name: str) -> type[Node]:
     """Return the Node subclass named after a function (``sin`` -> ``SinBackward``)."""
     cls = _NODE_CLASSES.get(name)
     if cls is None:
-        camel = name if any(c.isupper() for c in name) else "".join(p.capitalize() for p in name.split("_"))
+        parts = name.replace(".", "_").split("_")
+        camel = name if any(c.isupper() for c in name) else "".join(p.capitalize() for p in parts)
         cls = _NODE_CLASSES[name] = type(f"{camel}Backward", (Node,), {"__slots__": ()})
     return cls
 
