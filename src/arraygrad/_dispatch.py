@@ -192,12 +192,6 @@ def inplace(name: str, target: Tensor, inputs: tuple, params: dict, mutate: Call
 
 
 # -- the elementwise fast path --------------------------------------------------------------
-def check_category(name: str, dtype: DType, allowed: frozenset[DType], category: str) -> None:
-    """Raise TypeError if ``dtype`` is not in ``allowed``."""
-    if dtype not in allowed:
-        raise wrong_dtype(name, dtype, category)
-
-
 def make_unary(
     name: str, fix: Callable[..., Any] | None, allowed: frozenset[DType], category: str
 ) -> Callable[[Any], Tensor]:

@@ -231,8 +231,4 @@ def _dev(x: Any) -> Any:
     return array_api_compat.device(x)
 
 
-def _scalar_like(ns: Any, value: Any, x: Any) -> Any:
-    return ns.asarray(value, dtype=x.dtype, device=_dev(x))
-
-
 __all__ = sorted([*UNARY, *BINARY, "clip"])

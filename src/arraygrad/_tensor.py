@@ -124,12 +124,11 @@ class Tensor:
 
     # -- conversion to Python and other libraries ---------------------------------------
     def _scalar(self, kind: type, name: str) -> Any:
-        if self.size != 1 or self.ndim != 0:
-            if self.size != 1:
-                raise TypeError(
-                    f"{name}: only a tensor with one element converts to a Python scalar; "
-                    f"this one has shape {self.shape}"
-                )
+        if self.size != 1:
+            raise TypeError(
+                f"{name}: only a tensor with one element converts to a Python scalar; "
+                f"this one has shape {self.shape}"
+            )
         from ._dtypes import BOOLEAN, COMPLEX_FLOATING, FLOATING, INTEGER
 
         dt = self.dtype
@@ -329,7 +328,6 @@ def install_operators(namespace: Any) -> None:
             continue
         setattr(Tensor, "__r" + dunder[2:], _operator(fn, "__r" + dunder[2:], reflected=True))
         setattr(Tensor, "__i" + dunder[2:], _inplace_operator(fn, fname, inplace_binary))
-    Tensor.__hash__ = lambda self: id(self)  # defining __eq__ would otherwise drop it
 
 
 def _unary_operator(fn: Any, dunder: str) -> Any:

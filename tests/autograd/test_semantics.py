@@ -255,3 +255,14 @@ def test_creation_functions_make_leaves_that_require_grad(device, make):
 def test_requires_grad_only_for_floating_creation():
     with pytest.raises(TypeError, match="arange: only floating-point tensors can require gradients"):
         ag.arange(3, requires_grad=True)
+
+
+def test_backward_inputs_limits_accumulation_and_fills_non_leaves(device):
+    x = ag.asarray([1.0, 2.0], requires_grad=True, device=device)
+    w = ag.asarray([3.0, 4.0], requires_grad=True, device=device)
+    y = x * w
+    out = ag.sum(y * y)
+    out.backward(inputs=[x, y])
+    assert w.grad is None  # not in inputs
+    np.testing.assert_allclose(_np(x.grad), 2 * _np(y) * _np(w))
+    np.testing.assert_allclose(_np(y.grad), 2 * _np(y))  # a non-leaf input, as PyTorch

@@ -168,10 +168,15 @@ def backward_many(
         for t in wanted:
             if not t._requires_grad:
                 raise RuntimeError("backward: every tensor in inputs= must require grad")
-    run_backward(roots, retain_graph=retain_graph, create_graph=create_graph, inputs=wanted)
-    if wanted is not None:
-        # Non-leaf inputs receive their gradient in .grad, as PyTorch does.
-        pass
+    results = run_backward(
+        roots, retain_graph=retain_graph, create_graph=create_graph, inputs=wanted
+    )
+    if wanted is not None and results is not None:
+        # Leaves accumulated in the engine; non-leaf inputs receive theirs in .grad too, as
+        # PyTorch does.
+        for t, g in zip(wanted, results, strict=True):
+            if t._grad_fn is not None and g is not None:
+                t._grad = g if t._grad is None else t._grad + g
 
 
 def grad(

@@ -12,7 +12,7 @@ import weakref
 from typing import Any
 
 from .. import _dtypes
-from .._dispatch import assign_all, install_recorder
+from .._dispatch import install_recorder
 from .._tensor import Tensor, wrap
 from ._grad_mode import _local
 from ._registry import NONDIFFERENTIABLE, RULES, Rule
@@ -117,10 +117,6 @@ class Node:
     _retained: dict | None = None
     _in_backends: tuple | None = None
 
-    @property
-    def _had_saved(self) -> bool:
-        return self._rule.has_saved
-
     def name(self) -> str:
         """Return the node's readable name, e.g. ``"MulBackward"``."""
         return type(self).__name__
@@ -155,12 +151,11 @@ def node_class(name: str) -> type[Node]:
 class AccumulateGrad:
     """The node of a leaf: adds the gradient that reaches it into ``leaf.grad``."""
 
-    __slots__ = ("__weakref__", "_seq", "leaf", "next_functions")
+    __slots__ = ("__weakref__", "leaf", "next_functions")
 
     def __init__(self, leaf: Tensor) -> None:
         self.leaf = leaf
         self.next_functions: tuple = ()
-        self._seq = -1
 
     def name(self) -> str:
         return "AccumulateGrad"
@@ -360,5 +355,3 @@ def install() -> None:
     """Install the recorder and the in-place guard at the namespace's dispatch point."""
     install_recorder(record, inplace_hook)
 
-
-__all__ += ["assign_all"]
