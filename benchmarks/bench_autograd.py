@@ -229,6 +229,7 @@ def main() -> None:
         help="run W3 with arraygrad's arrays on this device (e.g. cuda:0, CuPy) against torch "
         "on CUDA, in ms per step; the default compares against NumPy on the CPU",
     )
+    parser.add_argument("--n", type=int, default=None, help="W3's matrix size (default 2048)")
     args = parser.parse_args()
     only = set(args.only.split(","))
     repeat = 3 if args.quick else 7
@@ -237,10 +238,11 @@ def main() -> None:
         results["W1 us/op"] = w1(repeat)
     if "W2" in only:
         results["W2 x numpy"] = w2(repeat)
+    n3 = args.n or (512 if args.quick else 2048)
     if "W3" in only and args.device:
-        results[f"W3 on {args.device}"] = w3_device(repeat, 512 if args.quick else 2048, args.device)
+        results[f"W3 n={n3} on {args.device}"] = w3_device(repeat, n3, args.device)
     elif "W3" in only:
-        results["W3 x numpy"] = w3(repeat, 512 if args.quick else 2048)
+        results["W3 x numpy"] = w3(repeat, n3)
     if "W4" in only:
         results["W4 x numpy"] = w4(*((1024, 1024) if args.quick else (4096, 4096)))
     for name, row in results.items():

@@ -217,6 +217,14 @@ def test_to_device_gradient_returns_to_the_source(device):
     np.testing.assert_allclose(_np(x.grad), [2.0, 4.0])
 
 
+def test_to_device_gradient_from_the_cpu_returns_to_the_device(device):
+    x = ag.asarray([1.0, 2.0], requires_grad=True, device=device)
+    y = x.to_device("cpu")
+    ag.sum(y * y).backward()
+    assert x.grad.device == device
+    np.testing.assert_allclose(_np(x.grad), [2.0, 4.0])
+
+
 def test_consumers_stay_differentiable():
     special = pytest.importorskip("scipy.special")
     xpx = pytest.importorskip("array_api_extra")
