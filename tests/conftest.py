@@ -110,7 +110,7 @@ def has_subnormal(*arrays: object) -> bool:
     return False
 
 
-SUBNORMALS = "XLA flushes subnormal floats to zero on the CPU"
+SUBNORMALS = "XLA on the CPU and CuPy's CUDA kernels flush subnormal floats to zero"
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -124,14 +124,15 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Turn ``@pytest.mark.backend_xfail("dask", reason=...)`` into a strict xfail per backend."""
     for item in items:
-        marker = item.get_closest_marker("backend_xfail")
         callspec = getattr(item, "callspec", None)
-        if marker is None or callspec is None or "device" not in callspec.params:
+        if callspec is None or "device" not in callspec.params:
             continue
         name = callspec.params["device"]
-        if name in marker.args:
-            reason = marker.kwargs.get("reason", "a limit of the backend")
-            item.add_marker(pytest.mark.xfail(reason=f"{name}: {reason}", strict=True, run=True))
+        for marker in item.iter_markers("backend_xfail"):
+            if name in marker.args:
+                reason = marker.kwargs.get("reason", "a limit of the backend")
+                item.add_marker(pytest.mark.xfail(reason=f"{name}: {reason}", strict=True, run=True))
+                break
 
 
 @pytest.fixture(params=AVAILABLE)

@@ -219,7 +219,8 @@ def parse_key(backend: Backend, raw: Any, key: Any) -> ParsedKey:
         for at in zero_d:
             if ellipsis_at is not None and at >= ellipsis_at:
                 at += len(fill)
-            entries[at] = (_INT, operator.index(entries[at][1]), None)
+            # Note: CuPy arrays have no __index__ (it would synchronize); int() reads them.
+            entries[at] = (_INT, int(entries[at][1]), None)
     return _normalize_entries(entries, shape, arrays, items)
 
 

@@ -13,6 +13,8 @@ import operator
 from collections.abc import Sequence
 from typing import Any, Literal
 
+import array_api_compat
+
 from . import _dtypes
 from ._backend import Backend
 from ._devices import Device
@@ -325,7 +327,13 @@ def _freq(name: str, n: Any, d: Any, dtype: Any, device: Any) -> Tensor:
             )
 
     def make(ns: Any, n: int, *, dtype: Any, device: Any, d: float) -> Any:
-        out = getattr(ns.fft, name)(n, d=d, dtype=dtype, device=device)
+        if array_api_compat.is_cupy_namespace(ns):
+            # Note: array_api_compat's CuPy fftfreq/rfftfreq refuse any device but "cpu"
+            # (1.16); CuPy makes its arrays on the current device, which ``device`` selects.
+            with device:
+                out = getattr(ns.fft, name)(n, d=d, dtype=dtype)
+        else:
+            out = getattr(ns.fft, name)(n, d=d, dtype=dtype, device=device)
         return out if out.dtype == dtype else ns.astype(out, dtype)
 
     return create(name, device, dtype, "f", n, d=float(d), fn=make)

@@ -435,7 +435,8 @@ def test_cross(device, shapes, axis, dtype, data):
     b=hnp.arrays(np.float64, st.integers(0, 5).map(lambda n: (n,)), elements=st.floats(-9, 9)),
 )
 def test_outer(device, a, b):
-    assume_on(device, "jax", ok=not has_subnormal(b), reason=SUBNORMALS)
+    ok = not has_subnormal(b, b.astype(np.float32))
+    assume_on(device, "jax", "cupy", ok=ok, reason=SUBNORMALS)
     out = LA.outer(on(device, a.astype(np.int64)), on(device, a))
     assert out.dtype is ag.int64
     np.testing.assert_array_equal(to_np(out), np.outer(a, a))
@@ -557,6 +558,11 @@ def test_argument_errors(device):
 
 @pytest.mark.backend_xfail(
     "jax", reason="JAX cannot raise on values: inv/cholesky of a singular matrix give inf/nan"
+)
+@pytest.mark.backend_xfail(
+    "cupy",
+    reason="CuPy gives inf/nan for a singular matrix unless cupyx.errstate(linalg='raise') "
+    "asks it to check, which synchronizes the device",
 )
 def test_singular_matrix_is_numpys_linalg_error_on_every_backend(device):
     with pytest.raises(np.linalg.LinAlgError, match=r"linalg\.inv"):

@@ -115,18 +115,20 @@ def _add_at(backend: Backend, out: Any, key: Any, values: Any) -> Any:
         return out
     if name == "jax":
         return out.at[key].add(values)
-    import cupyx
+    import cupy
 
+    # Note: CuPy 14 deprecates cupyx.scatter_add for the ufunc method add.at (CuPy >= 13).
+    add_at = cupy.add.at
     ns = backend.ns
     if ns.isdtype(values.dtype, "complex floating"):
         # Note: CUDA's atomicAdd has no complex type: the two parts are added separately.
         values = ns.broadcast_to(values, tuple(out[key].shape))
         re = ns.zeros(out.shape, dtype=ns.real(values).dtype, device=out.device)
         im = ns.zeros(out.shape, dtype=ns.real(values).dtype, device=out.device)
-        cupyx.scatter_add(re, key, ns.real(values))
-        cupyx.scatter_add(im, key, ns.imag(values))
+        add_at(re, key, ns.real(values))
+        add_at(im, key, ns.imag(values))
         return ns.astype(re + 1j * im, out.dtype)
-    cupyx.scatter_add(out, key, values)
+    add_at(out, key, values)
     return out
 
 

@@ -801,7 +801,13 @@ def _solve(xp: Any, ctx: Any, g: Any) -> Any:
     if vector:
         g = g[..., None]
         x = x[..., None]
-    gb = xp.linalg.solve(_mH(xp, a), g)
+    ah = _mH(xp, a)
+    batch = tuple(g.shape[:-2])
+    if tuple(ah.shape[:-2]) != batch:
+        # Note: CuPy's solve does not broadcast stacks; the broadcast gradient is summed back
+        # to each input's shape by the engine.
+        ah = xp.broadcast_to(ah, batch + tuple(ah.shape[-2:]))
+    gb = xp.linalg.solve(ah, g)
     ga = -xp.matmul(gb, _mH(xp, x)) if n1 else None
     if vector:
         gb = gb[..., 0]

@@ -148,14 +148,15 @@ def _tensordot(xp: Any, ctx: Any, g: Any) -> Any:
     g1 = g2 = None
     if ctx.needs[0]:
         # Axes: free1, then x2's contracted axes in x2's order (each paired with an x1 axis).
-        g1 = xp.tensordot(g, conj(xp, x2), axes=(g_free2, free2))
+        # Note: axes are tuples; CuPy takes ([], []) for axes named on a 0-d operand.
+        g1 = xp.tensordot(g, conj(xp, x2), axes=(tuple(g_free2), tuple(free2)))
         labels = free1 + [a1[a2.index(j)] for j in sorted(a2)]
         perm = _order(labels)
         if perm != tuple(range(nd1)):
             g1 = xp.permute_dims(g1, perm)
     if ctx.needs[1]:
         # Axes: x1's contracted axes in x1's order (paired with x2 axes), then free2.
-        g2 = xp.tensordot(conj(xp, x1), g, axes=(free1, g_free1))
+        g2 = xp.tensordot(conj(xp, x1), g, axes=(tuple(free1), tuple(g_free1)))
         labels = [a2[a1.index(i)] for i in sorted(a1)] + free2
         perm = _order(labels)
         if perm != tuple(range(nd2)):
