@@ -53,7 +53,7 @@ else
     log="$LOGDIR/suite.log"
     # Every test that runs on the backend fixture's "cupy" device, and the GPU-only tests.
     ARRAYGRAD_BACKENDS=cupy timeout 270 "$PY" -m pytest tests -k "cupy or gpu" -q --tb=short \
-        -p no:cacheprovider $XDIST $TIMEOUT --junitxml="$LOGDIR/junit.xml" 2>&1 | tee "$log"
+        -p no:cacheprovider -p no:benchmark $XDIST $TIMEOUT --junitxml="$LOGDIR/junit.xml" 2>&1 | tee "$log"
     rc=${PIPESTATUS[0]}
     summary=$(grep -E '(passed|failed|error).* in [0-9.]+s' "$log" | tail -1 | tr -d '=' | xargs)
     if [ "$rc" = 124 ]; then
