@@ -64,13 +64,9 @@ class DType:
 
     __str__ = __repr__
 
-    def __eq__(self, other: object) -> _builtin_bool:
-        # Note: identity; dtypes are singletons. Comparing with a backend dtype is False,
-        # as the standard leaves cross-library dtype equality undefined.
-        return self is other
-
-    def __hash__(self) -> int:
-        return hash(("arraygrad.DType", self._name))
+    # Note: equality and hashing are object identity (inherited, in C: dtypes are hashed on
+    # every dispatch): dtypes are singletons, even through pickle (__reduce__). Comparing with a
+    # backend dtype is False, as the standard leaves cross-library dtype equality undefined.
 
     def __reduce__(self) -> str:
         return self._name

@@ -102,6 +102,7 @@ class Node:
         "_backend",
         "_dtypes",
         "_freed",
+        "_needs",
         "_params",
         "_rule",
         "_saved",
@@ -215,6 +216,7 @@ def make_node(
     """
     diff = rule.differentiable
     edges = []
+    needs = []
     shapes = []
     dtypes = []
     scalars = []
@@ -239,6 +241,7 @@ def make_node(
                     edges.append((fn, 0 if m is None else m.get("output_nr", 0)))
                 else:
                     edges.append((accumulator(a), 0))
+                needs.append(True)
                 any_edge = True
                 continue
         else:
@@ -246,13 +249,15 @@ def make_node(
             dtypes.append(None)
             scalars.append(a)
         edges.append(None)
+        needs.append(False)
     if not any_edge:
         return None
-    cls = rule.node_class
+    cls = rule._node_cls or rule.node_class
     node = cls.__new__(cls)
     node._rule = rule
     node._freed = False
     node.next_functions = tuple(edges)
+    node._needs = tuple(needs)
     node._backend = backend
     node._params = params
     node._shapes = tuple(shapes)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter as _itemgetter
 from typing import Any
 
 __all__ = [
@@ -71,14 +72,18 @@ class Rule:
         # Read on every backward step: computed once.
         object.__setattr__(self, "has_saved", bool(self.saves) or self.saves_output)
 
+    # The Node subclass named after the function (``SinBackward``), made on first use.
+    _node_cls: Any = field(default=None, init=False, repr=False, compare=False)
+
     @property
     def node_class(self) -> type:
         """The Node subclass named after the function (``SinBackward``), made once."""
-        cls = self.extras.get("node_class")
+        cls = self._node_cls
         if cls is None:
             from ._graph import node_class
 
-            cls = self.extras["node_class"] = node_class(self.name)
+            cls = node_class(self.name)
+            object.__setattr__(self, "_node_cls", cls)
         return cls
 
 
@@ -89,13 +94,17 @@ RULES: dict[str, Rule] = {}
 NONDIFFERENTIABLE: dict[str, str] = {}
 
 
-class Ctx:
-    """What a rule reads: the saved inputs, the output, the parameters, shapes and dtypes."""
+class Ctx(tuple):
+    """What a rule reads: the saved inputs, the output, the parameters, shapes and dtypes.
 
-    __slots__ = ("backend", "dtypes", "inputs", "needs", "output", "params", "shapes")
+    A tuple underneath: the engine makes one per backward step with ``tuple.__new__`` (in C),
+    and the fields are read through C-level item getters.
+    """
 
-    def __init__(
-        self,
+    __slots__ = ()
+
+    def __new__(
+        cls,
         inputs: tuple[Any, ...],
         output: Any,
         params: dict[str, Any],
@@ -103,14 +112,16 @@ class Ctx:
         dtypes: tuple[Any, ...],
         needs: tuple[bool, ...],
         backend: Any,
-    ) -> None:
-        self.inputs = inputs
-        self.output = output
-        self.params = params
-        self.shapes = shapes
-        self.dtypes = dtypes
-        self.needs = needs
-        self.backend = backend
+    ) -> Ctx:
+        return tuple.__new__(cls, (inputs, output, params, shapes, dtypes, needs, backend))
+
+    inputs = property(_itemgetter(0), doc="The saved inputs (None where not saved), scalars as given.")
+    output = property(_itemgetter(1), doc="The saved output (or tuple of outputs), if the rule saves it.")
+    params = property(_itemgetter(2), doc="The function's keyword parameters.")
+    shapes = property(_itemgetter(3), doc="The inputs' shapes.")
+    dtypes = property(_itemgetter(4), doc="The inputs' arraygrad dtypes (None for scalars).")
+    needs = property(_itemgetter(5), doc="Per input: whether its gradient is needed.")
+    backend = property(_itemgetter(6), doc="The backend the node ran on.")
 
 
 def rule(
