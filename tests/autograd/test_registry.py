@@ -467,6 +467,7 @@ INTERNAL_OPERATIONS = {
     "index_add": "the scatter-add of indexing rules (autograd/_backend_ops.py)",
     "clone": "Tensor.clone",
     "to_device": "Tensor.to_device",
+    "relu": "arraygrad.nn.functional.relu",
 }
 
 

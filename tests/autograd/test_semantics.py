@@ -274,3 +274,24 @@ def test_backward_inputs_limits_accumulation_and_fills_non_leaves(device):
     assert w.grad is None  # not in inputs
     np.testing.assert_allclose(_np(x.grad), 2 * _np(y) * _np(w))
     np.testing.assert_allclose(_np(y.grad), 2 * _np(y))  # a non-leaf input, as PyTorch
+
+
+def test_leaf_gradients_never_alias_what_others_hold(device):
+    """The engine hands a leaf its gradient without a copy only when nothing else holds it."""
+    a = ag.asarray([1.0, 2.0], requires_grad=True, device=device)
+    b = ag.asarray([3.0, 4.0], requires_grad=True, device=device)
+    seed = ag.asarray([1.0, 1.0], device=device)
+    (a + b).backward(seed)  # add passes the seed itself to both inputs
+    (a.grad.data).__imul__(0.0)
+    np.testing.assert_array_equal(_np(b.grad), [1.0, 1.0])
+    np.testing.assert_array_equal(_np(seed), [1.0, 1.0])
+    x = ag.asarray([[1.0, 2.0]], requires_grad=True, device=device)
+    g = ag.asarray([5.0, 6.0], device=device)
+    ag.reshape(x, (2,)).backward(g)  # the gradient is a view of g
+    g[0] = 0.0
+    np.testing.assert_array_equal(_np(x.grad), [[5.0, 6.0]])
+    w = ag.asarray([1.0, 2.0], requires_grad=True, device=device)
+    ag.sum(w * w).backward()
+    first = _np(w.grad).copy()
+    ag.sum(w * w).backward()  # accumulates into the buffer the first backward gave
+    np.testing.assert_array_equal(_np(w.grad), 2 * first)

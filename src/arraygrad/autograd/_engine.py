@@ -7,6 +7,7 @@ soon as it has run, and its saved values too unless ``retain_graph``.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from .. import _dtypes
@@ -48,13 +49,7 @@ def _freed_error(node: Node) -> RuntimeError:
     )
 
 
-def _needs(edges: tuple) -> tuple[bool, ...]:
-    n = len(edges)
-    if n == 1:
-        return (edges[0] is not None,)
-    if n == 2:
-        return (edges[0] is not None, edges[1] is not None)
-    return tuple([e is not None for e in edges])
+_tuple_new = tuple.__new__
 
 
 def apply_node(node: Node, grads: list[Any], create_graph: bool) -> tuple[Any, ...]:
@@ -101,8 +96,8 @@ def apply_node(node: Node, grads: list[Any], create_graph: bool) -> tuple[Any, .
                 tuple([s._raw for s in out_saved]) if node._out_meta is not None else out_saved[0]._raw
             )
         params = _raw_params(node._params) if node._params else node._params
-    needs = _needs(node.next_functions)
-    ctx = Ctx(inputs, output, params, node._shapes, node._dtypes, needs, backend)
+    needs = node._needs
+    ctx = _tuple_new(Ctx, (inputs, output, params, node._shapes, node._dtypes, needs, backend))
     g = grads if node._out_meta is not None else grads[0]
     if create_graph:
         with set_grad_enabled(True):
@@ -259,6 +254,7 @@ def run_backward(
         if type(node) is AccumulateGrad:
             if grads is not None:
                 g = grads[0]
+                grads[0] = None  # the engine's last reference but g: see _private
                 if node in capture_nodes:
                     slot = captures.get((node, 0))
                     if slot is not None:
@@ -306,6 +302,7 @@ def run_backward(
             deps[child] = left
             if left == 0:
                 ready.append(child)
+        in_grads = g = None  # hold no gradient past its node: see _private
     if inputs is None:
         return None
     out = []
@@ -360,6 +357,12 @@ def _accumulate(leaf: Tensor, g: Any, create_graph: bool) -> None:
         return
     backend = leaf._backend
     if current is None:
+        if backend.name in _STEALS and getattr(g, "base", 0) is None and _refs(g) <= _PRIVATE_REFS:
+            # Nothing else holds this array, and it is no view: it becomes .grad as it is
+            # (PyTorch's AccumulateGrad steals such a gradient too). Saves a copy of every
+            # leaf's gradient, and the memory of the two side by side.
+            leaf._grad = wrap(g, backend)
+            return
         # A fresh buffer: the rule's result may alias the upstream gradient or another leaf's.
         leaf._grad = wrap(backend.ns.asarray(g, copy=True), backend)
     elif backend.mutable and not current._requires_grad and tuple(current.shape) == tuple(g.shape):
@@ -368,3 +371,28 @@ def _accumulate(leaf: Tensor, g: Any, create_graph: bool) -> None:
         current._data = data
     else:
         leaf._grad = wrap(current._data + g, backend)
+
+
+# -- stealing a gradient nobody else holds ------------------------------------------------------
+# Backends whose arrays tell a view (``.base``) and whose memory is owned by the array object.
+_STEALS = frozenset({"numpy", "cupy"})
+_refcount = sys.getrefcount
+
+
+def _refs(g: Any) -> int:
+    """The number of references to ``g``, seen from ``_accumulate``."""
+    return _refcount(g)
+
+
+def _probe_accumulate(g: Any) -> int:
+    return _refs(g)
+
+
+def _probe_engine() -> int:
+    g = object()  # held by this frame only, as run_backward holds a leaf's gradient
+    return _probe_accumulate(g)
+
+
+# The count of a gradient that only run_backward's frame holds, measured through frames of the
+# same shape as run_backward -> _accumulate -> _refs (interpreters count differently).
+_PRIVATE_REFS = _probe_engine()

@@ -11,6 +11,7 @@ import warnings
 from typing import Any
 
 import arraygrad as ag
+from arraygrad._dispatch import call
 from arraygrad._tensor import Tensor
 
 __all__ = [
@@ -64,8 +65,14 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
 def relu(input: Tensor) -> Tensor:
     """Return ``max(input, 0)`` elementwise; the gradient at 0 is 0 and NaN stays NaN, as in PyTorch."""
     _tensor(input, "input", "relu")
-    # Note: where(x <= 0, 0, x), not maximum(x, 0): maximum splits the gradient at a tie.
-    return ag.where(input <= 0, 0, input)
+    # Note: where(x <= 0, 0, x), not maximum(x, 0): maximum splits the gradient at a tie. One
+    # recorded operation whose rule saves the output (autograd/rules/nn.py): the next layer
+    # keeps that array anyway, so relu adds no saved mask per layer.
+    return call("relu", (input,), impl=_relu_impl)
+
+
+def _relu_impl(backend: Any, raw: Any) -> Any:
+    return backend.ns.where(raw <= 0, 0, raw)
 
 
 def tanh(input: Tensor) -> Tensor:

@@ -11,6 +11,7 @@ from . import (  # noqa: F401 - each module registers its rules on import
     linalg,
     linear_algebra,
     manipulation,
+    nn,
     searching,
     set,
     sorting,
