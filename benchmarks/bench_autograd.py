@@ -10,15 +10,29 @@ reports the peak resident memory it added, as a ratio to hand-written NumPy.
 from __future__ import annotations
 
 import os
+import sys
 
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
+
+# glibc's malloc moves its mmap threshold as blocks are freed, so whether a 800 KB array costs
+# an mmap and its page faults depends on the process's history (importing torch changed it):
+# W2 measured 0.6x-1.4x NumPy in look-alike processes. The timings run with the threshold
+# pinned high and trimming off (allocations reuse the heap, for every library alike); W4
+# measures memory in child processes with glibc's defaults. --no-pin keeps the defaults.
+_PINNED_MALLOC = {
+    "MALLOC_MMAP_THRESHOLD_": "33554432",
+    "MALLOC_TRIM_THRESHOLD_": "1073741824",
+    "MALLOC_TOP_PAD_": "67108864",
+}
+if __name__ == "__main__" and sys.platform == "linux" and "--no-pin" not in sys.argv:
+    if any(os.environ.get(k) != v for k, v in _PINNED_MALLOC.items()):
+        os.execve(sys.executable, [sys.executable, *sys.argv], {**os.environ, **_PINNED_MALLOC})
 
 import argparse  # noqa: E402
 import importlib.util  # noqa: E402
 import json  # noqa: E402
 import subprocess  # noqa: E402
-import sys  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -204,7 +218,7 @@ print(peak - before)
 def w4(width: int, batch: int) -> dict[str, float]:
     code = _W4_CHILD.format(bench=str(Path(__file__).parent))
     libs = ["numpy", "arraygrad"] + (["torch"] if HAVE["torch"] else [])
-    env = dict(os.environ)
+    env = {k: v for k, v in os.environ.items() if k not in _PINNED_MALLOC}
     env["PYTHONPATH"] = os.pathsep.join([str(Path(__file__).parent.parent / "src"), env.get("PYTHONPATH", "")])
     extra = {}
     for lib in libs:
@@ -229,6 +243,7 @@ def main() -> None:
         help="run W3 with arraygrad's arrays on this device (e.g. cuda:0, CuPy) against torch "
         "on CUDA, in ms per step; the default compares against NumPy on the CPU",
     )
+    parser.add_argument("--no-pin", action="store_true", help="keep glibc's malloc defaults")
     parser.add_argument("--n", type=int, default=None, help="W3's matrix size (default 2048)")
     args = parser.parse_args()
     only = set(args.only.split(","))
