@@ -63,11 +63,12 @@ def apply_node(node: Node, grads: list[Any], create_graph: bool) -> tuple[Any, .
     out_saved = node._saved_output
     if has_saved or len(saved) > len(node._scalars):
         for s in saved:
-            if s is not None:
+            if s is not None and s._counter[0] != s._version:
                 s.check(node)
         if out_saved is not None:
             for s in out_saved:
-                s.check(node)
+                if s._counter[0] != s._version:
+                    s.check(node)
     if create_graph:
         import arraygrad as xp
 
@@ -84,12 +85,7 @@ def apply_node(node: Node, grads: list[Any], create_graph: bool) -> tuple[Any, .
         params = node._params
     else:
         xp = backend.ns
-        if rule.saves:
-            inputs = tuple(
-                [s._raw if s is not None else sc for s, sc in zip(saved, node._scalars, strict=False)]
-            )
-        else:
-            inputs = node._scalars
+        inputs = node._raw_inputs
         output = None
         if out_saved is not None:
             output = (
@@ -283,6 +279,7 @@ def run_backward(
             node._freed = True
             if node._rule.has_saved:
                 node._saved = None
+                node._raw_inputs = None
                 if node._saved_output is not None:
                     node._saved_output = None
         for edge, g in zip(edges, in_grads, strict=False):

@@ -104,6 +104,7 @@ class Node:
         "_freed",
         "_needs",
         "_params",
+        "_raw_inputs",
         "_rule",
         "_saved",
         "_scalars",
@@ -215,59 +216,78 @@ def make_node(
     This runs once per recorded operation: it is written for speed.
     """
     diff = rule.differentiable
-    edges = []
-    needs = []
-    shapes = []
-    dtypes = []
-    scalars = []
-    any_edge = False
     multi = isinstance(output, tuple)
     first = output[0] if multi else output
     backend = first._backend
     in_backends = None
-    for i, a in enumerate(inputs):
-        if isinstance(a, Tensor):
-            raw = a._data
-            shapes.append(raw.shape)
-            ab = a._backend
-            dtypes.append(ab._dtype_from[raw.dtype])
-            scalars.append(None)
-            if ab is not backend:
-                in_backends = True
-            if a._requires_grad and (diff is None or diff[i]):
-                fn = a._grad_fn
-                if fn is not None:
-                    m = a._meta
-                    edges.append((fn, 0 if m is None else m.get("output_nr", 0)))
-                else:
-                    edges.append((accumulator(a), 0))
-                needs.append(True)
-                any_edge = True
-                continue
+    a = inputs[0] if len(inputs) == 1 else None
+    if diff is None and isinstance(a, Tensor) and a._requires_grad:
+        # One input that requires grad (the unary functions): no lists to build.
+        raw = a._data
+        ab = a._backend
+        fn = a._grad_fn
+        if fn is not None:
+            m = a._meta
+            edges: Any = ((fn, 0 if m is None else m.get("output_nr", 0)),)
         else:
-            shapes.append(())
-            dtypes.append(None)
-            scalars.append(a)
-        edges.append(None)
-        needs.append(False)
-    if not any_edge:
-        return None
+            edges = ((accumulator(a), 0),)
+        needs: Any = _ONE_NEEDED
+        shapes: Any = (raw.shape,)
+        dtypes: Any = (ab._dtype_from[raw.dtype],)
+        scalars: Any = _ONE_TENSOR
+        if ab is not backend:
+            in_backends = True
+    else:
+        edges, needs, shapes, dtypes, scalars = [], [], [], [], []
+        any_edge = False
+        for i, a in enumerate(inputs):
+            if isinstance(a, Tensor):
+                raw = a._data
+                shapes.append(raw.shape)
+                ab = a._backend
+                dtypes.append(ab._dtype_from[raw.dtype])
+                scalars.append(None)
+                if ab is not backend:
+                    in_backends = True
+                if a._requires_grad and (diff is None or diff[i]):
+                    fn = a._grad_fn
+                    if fn is not None:
+                        m = a._meta
+                        edges.append((fn, 0 if m is None else m.get("output_nr", 0)))
+                    else:
+                        edges.append((accumulator(a), 0))
+                    needs.append(True)
+                    any_edge = True
+                    continue
+            else:
+                shapes.append(())
+                dtypes.append(None)
+                scalars.append(a)
+            edges.append(None)
+            needs.append(False)
+        if not any_edge:
+            return None
+        edges, needs, shapes, dtypes, scalars = (
+            tuple(edges), tuple(needs), tuple(shapes), tuple(dtypes), tuple(scalars)
+        )
     cls = rule._node_cls or rule.node_class
     node = cls.__new__(cls)
     node._rule = rule
     node._freed = False
-    node.next_functions = tuple(edges)
-    node._needs = tuple(needs)
+    node.next_functions = edges
+    node._needs = needs
     node._backend = backend
     node._params = params
-    node._shapes = tuple(shapes)
-    node._dtypes = tuple(dtypes)
-    node._scalars = tuple(scalars)
+    node._shapes = shapes
+    node._dtypes = dtypes
+    node._scalars = scalars
     if in_backends:
         # An input of another backend (to_device): its gradient is made there.
         node._in_backends = tuple(x._backend if isinstance(x, Tensor) else None for x in inputs)
     if rule.saves:
         saved: list[Any] = [None] * len(inputs)
+        # What a first-order rule reads as ctx.inputs: the saved raw arrays and the scalars.
+        raws = list(scalars)
         needed_by = rule.needed_by
         for i in rule.saves:
             a = inputs[i]
@@ -276,8 +296,11 @@ def make_node(
                 if readers is not None and all(edges[j] is None for j in readers):
                     continue  # only gradients that nobody needs would read it
                 saved[i] = SavedTensor(a)
+                raws[i] = a._data
+        node._raw_inputs = tuple(raws)
     else:
         saved = _NO_SAVED[len(inputs)] if len(inputs) < 4 else [None] * len(inputs)
+        node._raw_inputs = node._scalars
     key = params.get("key") if params else None
     if key is not None:
         # Index tensors inside a key are read again by backward: guard them like saved values.
@@ -306,6 +329,8 @@ def make_node(
     return node
 
 
+_ONE_NEEDED = (True,)
+_ONE_TENSOR = (None,)
 # Shared (never mutated) "nothing saved" lists for rules that save nothing.
 _NO_SAVED = [(None,) * n for n in range(4)]
 
