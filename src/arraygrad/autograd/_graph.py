@@ -278,7 +278,7 @@ def make_node(
     node._needs = needs
     node._backend = backend
     node._params = params
-    node._shapes = shapes
+    node._shapes = shapes if not backend.lazy else _chunked_shapes(inputs, shapes)
     node._dtypes = dtypes
     node._scalars = scalars
     if in_backends:
@@ -327,6 +327,27 @@ def make_node(
     if rule.saves_output:
         node._saved_output = tuple([SavedTensor(o, is_output=True) for o in outs])
     return node
+
+
+class ChunkedShape(tuple):
+    """A lazy (Dask) input's shape that also carries its chunks, for the gradient's chunks.
+
+    Rules read it as the plain shape it is; ``broadcast_gradient`` reads ``chunks`` so that a
+    gradient broadcast back to this input (a mean's, a broadcast's) has the input's chunks.
+    """
+
+    chunks: tuple
+
+
+def _chunked_shapes(inputs: tuple, shapes: Any) -> tuple:
+    out = []
+    for a, s in zip(inputs, shapes, strict=True):
+        chunks = getattr(a._data, "chunks", None) if isinstance(a, Tensor) else None
+        if chunks is not None:
+            s = ChunkedShape(s)
+            s.chunks = tuple(chunks)
+        out.append(s)
+    return tuple(out)
 
 
 _ONE_NEEDED = (True,)

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from operator import itemgetter as _itemgetter
 from typing import Any
 
+import array_api_compat
+
 __all__ = [
     "NONDIFFERENTIABLE",
     "RULES",
@@ -21,6 +23,7 @@ __all__ = [
     "Domain",
     "Rule",
     "conj",
+    "device_of",
     "rule",
     "unbroadcast",
 ]
@@ -181,22 +184,78 @@ def conj(xp: Any, a: Any) -> Any:
     return a
 
 
+def device_of(a: Any) -> Any:
+    """Return the device to make ``a``'s companions on: a Tensor's, or a raw array's native one.
+
+    Note: rules run on raw arrays whose library may have no ``.device`` attribute (Dask);
+    ``array_api_compat.device`` answers for every backend.
+    """
+    from .._tensor import Tensor
+
+    return a.device if isinstance(a, Tensor) else array_api_compat.device(a)
+
+
+def broadcast_gradient(xp: Any, g: Any, shape: tuple[int, ...]) -> Any:
+    """Return ``g`` broadcast to ``shape``: the gradient of a reduction or of a broadcast.
+
+    Note: on Dask, ``broadcast_to`` gives the new axes one chunk spanning them, and the first
+    operation that materializes the gradient (``-g``) then builds an array of the input's size
+    in a single task: memory grew with the data (examples/scale_logistic_dask.py). Here the
+    new and stretched axes take the input's chunks (``shape`` is then a ``ChunkedShape``,
+    recorded by the node), else Dask's automatic size; each chunk stays a view of ``g``.
+    """
+    hint = getattr(shape, "chunks", None)
+    shape = tuple(shape)
+    if array_api_compat.is_dask_namespace(xp):
+        import dask.array as da
+
+        if any(_unknown(s) for s in shape):
+            raise ValueError(
+                f"backward: cannot broadcast a gradient of shape {tuple(g.shape)} to shape "
+                f"{shape}: Dask does not know a size (data-dependent: a boolean mask, nonzero, "
+                "unique); compute the sizes first (dask's compute_chunk_sizes)"
+            )
+
+        lead = len(shape) - g.ndim
+        spec = tuple(
+            g.chunks[i - lead]
+            if i >= lead and g.shape[i - lead] == shape[i] and shape[i] != 1
+            else (hint[i] if hint is not None else "auto")
+            for i in range(len(shape))
+        )
+        chunks = da.core.normalize_chunks(spec, shape, dtype=g.dtype)
+        return da.broadcast_to(g, shape, chunks=chunks)
+    return xp.broadcast_to(g, shape)
+
+
+def _unknown(size: Any) -> bool:
+    """Whether a size is unknown: None (the standard) or NaN (Dask)."""
+    return size is None or size != size
+
+
+def _same_shape(a: tuple, b: tuple) -> bool:
+    """Shape equality where an unknown size equals an unknown size (NaN is not NaN)."""
+    return a == b or (
+        len(a) == len(b) and all(x == y or (_unknown(x) and _unknown(y)) for x, y in zip(a, b, strict=True))
+    )
+
+
 def unbroadcast(xp: Any, g: Any, shape: tuple[int, ...]) -> Any:
     """Return ``g`` summed over the axes that broadcasting added or stretched to reach its shape."""
     gshape = tuple(g.shape)
-    if gshape == tuple(shape):
+    if _same_shape(gshape, tuple(shape)):
         return g
     lead = len(gshape) - len(shape)
     if lead > 0:
         g = xp.sum(g, axis=tuple(range(lead)))
     elif lead < 0:
         # A gradient smaller than the input (e.g. a broadcast seed): stretch it.
-        return xp.broadcast_to(g, tuple(shape))
+        return broadcast_gradient(xp, g, shape)
     stretched = tuple(i for i, (gs, s) in enumerate(zip(g.shape, shape, strict=False)) if s == 1 and gs != 1)
     if stretched:
         g = xp.sum(g, axis=stretched, keepdims=True)
-    if tuple(g.shape) != tuple(shape):
-        g = xp.broadcast_to(g, tuple(shape))
+    if not _same_shape(tuple(g.shape), tuple(shape)):
+        g = broadcast_gradient(xp, g, shape)
     return g
 
 

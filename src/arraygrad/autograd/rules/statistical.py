@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .._registry import Domain, conj, rule
+from .._registry import Domain, broadcast_gradient, conj, device_of, rule
 
 __all__ = ["distinct_tensor", "draw_axis", "draw_shape", "expand_reduced", "keep_reduced"]
 
@@ -40,7 +40,7 @@ def keep_reduced(xp: Any, g: Any, shape: tuple[int, ...], axis: Any, keepdims: b
 
 def expand_reduced(xp: Any, g: Any, shape: tuple[int, ...], axis: Any, keepdims: bool) -> Any:
     """Return ``g`` (a reduction's gradient) broadcast back to the input's ``shape``."""
-    return xp.broadcast_to(keep_reduced(xp, g, shape, axis, keepdims), tuple(shape))
+    return broadcast_gradient(xp, keep_reduced(xp, g, shape, axis, keepdims), shape)
 
 
 def _at(axis: int, index: Any) -> tuple[Any, ...]:
@@ -57,7 +57,7 @@ def _slab(xp: Any, like: Any, axis: int, value: float) -> Any:
     """Return a tensor of ``value`` shaped like ``like`` but of size 1 along ``axis``."""
     shape = list(like.shape)
     shape[axis] = 1
-    return xp.full(tuple(shape), value, dtype=like.dtype, device=like.device)
+    return xp.full(tuple(shape), value, dtype=like.dtype, device=device_of(like))
 
 
 def _others_product(xp: Any, x: Any, axis: int) -> Any:
@@ -282,7 +282,7 @@ def _prod(xp: Any, ctx: Any, g: Any) -> Any:
     if not axes:
         return g
     if 0 in shape:
-        return xp.zeros(shape, dtype=g.dtype, device=g.device)
+        return xp.zeros(shape, dtype=g.dtype, device=device_of(g))
     if len(axes) == 1:
         others = _others_product(xp, x, axes[0])
     else:
@@ -403,7 +403,7 @@ def _var(xp: Any, ctx: Any, g: Any) -> Any:
     (x,) = ctx.inputs
     shape = tuple(ctx.shapes[0])
     if 0 in shape:
-        return xp.zeros(shape, dtype=g.dtype, device=g.device)
+        return xp.zeros(shape, dtype=g.dtype, device=device_of(g))
     axis, dof = _dof(ctx)
     scale = 2.0 / dof if dof > 0 else math.nan
     ge = keep_reduced(xp, g, shape, axis, ctx.params.get("keepdims", False))
@@ -428,7 +428,7 @@ def _std(xp: Any, ctx: Any, g: Any) -> Any:
     (x,) = ctx.inputs
     shape = tuple(ctx.shapes[0])
     if 0 in shape:
-        return xp.zeros(shape, dtype=g.dtype, device=g.device)
+        return xp.zeros(shape, dtype=g.dtype, device=device_of(g))
     axis, dof = _dof(ctx)
     keepdims = ctx.params.get("keepdims", False)
     out = keep_reduced(xp, ctx.output, shape, axis, keepdims)
