@@ -323,7 +323,13 @@ def eye(
     requires_grad: bool = False,
 ) -> Tensor:
     """Return a 2-D tensor with ones on the ``k``-th diagonal and zeros elsewhere."""
-    out = create("eye", device, dtype, "f", n_rows, n_cols, k=k)
+    wide = type(n_cols) is int and type(n_rows) is int and n_cols > n_rows >= 0
+    if wide and as_device(device if device is not None else get_default_device()).backend.lazy:
+        # Note: Dask's eye with more columns than rows builds a broken graph ("Missing
+        # dependency" when computed); the rows of a square one are right.
+        out = create("eye", device, dtype, "f", n_cols, n_cols, k=k)[:n_rows]
+    else:
+        out = create("eye", device, dtype, "f", n_rows, n_cols, k=k)
     return _set_requires_grad(out, requires_grad, "eye")
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Sequence
+from functools import partial
 from types import EllipsisType
 from typing import Any, Union
 
@@ -45,12 +46,15 @@ from ._tensor import Tensor
 
 __all__ = ["take", "take_along_axis"]
 
-# Backends that cannot slice with a negative step (torch): such slices run as a positive
-# slice followed by a flip.
-_NO_NEGATIVE_STEP = frozenset({"torch"})
+# Backends that cannot slice with a negative step (torch) or write through one (Dask fails
+# on some keys, ``x[0, 2:0:-1] = v``): such slices run as a positive slice and a flip.
+_NO_NEGATIVE_STEP = frozenset({"torch", "dask"})
 # Backends whose ``x[int arrays] = v`` follows NumPy for keys of only ints and integer
 # arrays; the others (array_api_strict refuses it) go through :func:`_scatter`.
 _NATIVE_ARRAY_SETITEM = frozenset({"numpy", "cupy", "torch"})
+# Backends whose ``x[int arrays]`` cannot take such keys: Dask takes one 1-D integer array
+# per key ("Don't yet support nd fancy indexing"); they go through :func:`_advanced_gather`.
+_NO_ARRAY_GETITEM = frozenset({"dask"})
 
 _INT = "int"
 _SLICE = "slice"
@@ -308,14 +312,42 @@ def _broadcast_indices(shapes: Sequence[tuple]) -> tuple:
 
 
 def _check_bounds(backend: Backend, parsed: ParsedKey) -> None:
-    """Raise IndexError for an integer-array index outside its axis (one reduction each)."""
+    """Raise IndexError for an integer-array index outside its axis (one reduction each).
+
+    Lazy backends get their index arrays replaced by checked ones that raise when computed.
+    """
     if backend.lazy:
+        for i, (kind, value, axis) in enumerate(parsed.entries):
+            if kind is _ARRAY:
+                parsed.entries[i] = (kind, _lazy_bounds(value, parsed.shape[axis], axis), axis)
         return
     ns = backend.ns
     for kind, value, axis in parsed.entries:
         if kind is not _ARRAY or not math.prod(value.shape):
             continue
         _check_index_array(backend, ns, value, parsed.shape[axis], axis)
+
+
+def _lazy_bounds(index: Any, n: Any, axis: int) -> Any:
+    """Return the Dask index array ``index`` checked, when computed, against an axis of ``n``.
+
+    Note: checking the bounds at the call would compute the index; out of bounds, the gather
+    of a linear index (:func:`_advanced_gather`) would silently read another element.
+    """
+    if not isinstance(n, int):  # an unknown size: Dask's own indexing checks it
+        return index
+    import dask.array as da
+
+    return da.map_blocks(_checked_block, index, n=n, axis=axis, dtype=index.dtype)
+
+
+def _checked_block(block: Any, *, n: int, axis: int) -> Any:
+    if block.size:
+        low, high = block.min(), block.max()
+        if low < -n or high >= n:
+            bad = low if low < -n else high
+            raise IndexError(f"index {bad} is out of bounds for axis {axis} with size {n}")
+    return block
 
 
 def _check_index_array(backend: Backend, ns: Any, index: Any, n: int | None, axis: int) -> None:
@@ -442,7 +474,7 @@ def gather(backend: Backend, raw: Any, parsed: ParsedKey) -> Any:
         return _mask_gather(backend, raw, parsed)
     if not backend._numpy_like:
         _check_bounds(backend, parsed)
-    if kind == "pure" or backend._numpy_like:
+    if (kind == "pure" and backend.name not in _NO_ARRAY_GETITEM) or backend._numpy_like:
         return raw[parsed.native()]
     return _advanced_gather(backend, raw, parsed)
 
@@ -629,6 +661,14 @@ def write(
         moved = write(backend, ns.astype(raw, twin), parsed, ns.astype(value, twin), sel)
         raw[...] = ns.astype(moved, raw.dtype)
         return raw
+    if backend.lazy and kind != "mask":
+        if kind == "basic" and sel is None:
+            sel = selection_shape(backend, parsed)
+        if 0 in raw.shape or (kind == "basic" and 0 in sel):
+            # Note: Dask refuses to write an empty value to an empty selection ("could
+            # not be broadcast to indexing result of shape (0, 2)"); there is nothing
+            # to write (the value's shape was checked by the caller).
+            return raw
     if kind == "basic":
         key = parsed.native()
         if None in key and not backend._numpy_like:
@@ -650,7 +690,7 @@ def write(
             )
             sel = tuple(kept)
         if _flips(backend, key):
-            # Note: torch has no negative-step slices; write the flipped value through the
+            # Note: torch has no negative-step slices (Dask writes some wrong); write the flipped value through the
             # equivalent positive slice.
             new, flips = _positive_steps(key)
             if sel is None:
@@ -774,6 +814,8 @@ def take(x: Tensor, indices: Tensor, /, *, axis: int | None = None) -> Tensor:
 def _take_impl(backend: Backend, raw: Any, indices: Any, *, axis: int) -> Any:
     ns = backend.ns
     indices = _index_array(backend, indices, backend.dtype(indices))
+    if backend.lazy:
+        indices = _lazy_bounds(indices, raw.shape[axis], axis)
     twin = signed_twin(backend, raw)
     if twin is None:
         return ns.take(raw, indices, axis=axis)
@@ -806,10 +848,32 @@ def take_along_axis(x: Tensor, indices: Tensor, /, *, axis: int = -1) -> Tensor:
 def _take_along_axis_impl(backend: Backend, raw: Any, indices: Any, *, axis: int) -> Any:
     ns = backend.ns
     indices = _index_array(backend, indices, backend.dtype(indices))
+    if backend.lazy:
+        indices = _lazy_bounds(indices, raw.shape[axis], axis)
+    # Note: array_api_compat's Dask namespace has no take_along_axis (standard 2024.12).
+    native = getattr(ns, "take_along_axis", None)
+    take_along = native if native is not None else partial(_take_along_axis_standard, ns)
     twin = signed_twin(backend, raw)
     if twin is None:
-        return ns.take_along_axis(raw, indices, axis=axis)
-    return ns.astype(ns.take_along_axis(ns.astype(raw, twin), indices, axis=axis), raw.dtype)
+        return take_along(raw, indices, axis=axis)
+    return ns.astype(take_along(ns.astype(raw, twin), indices, axis=axis), raw.dtype)
+
+
+def _take_along_axis_standard(ns: Any, raw: Any, indices: Any, *, axis: int) -> Any:
+    """``take_along_axis`` from the standard's functions: one ``take`` of a linear index."""
+    n = raw.shape[axis]
+    shape = tuple(
+        indices.shape[d] if d == axis else 0 if 0 in (a, b) else max(a, b)
+        for d, (a, b) in enumerate(zip(raw.shape, indices.shape, strict=True))
+    )
+    x = ns.broadcast_to(raw, tuple(n if d == axis else s for d, s in enumerate(shape)))
+    index = ns.broadcast_to(indices, shape)
+    index = ns.moveaxis(ns.where(index < 0, index + n, index), axis, -1)
+    lead = tuple(index.shape[:-1])
+    offset = ns.arange(math.prod(lead), dtype=index.dtype, device=array_api_compat.device(index))
+    index = index + ns.reshape(offset * n, (*lead, 1))
+    out = ns.take(ns.reshape(ns.moveaxis(x, axis, -1), (-1,)), ns.reshape(index, (-1,)), axis=0)
+    return ns.moveaxis(ns.reshape(out, tuple(index.shape)), -1, axis)
 
 
 Tensor.__getitem__ = getitem  # type: ignore[method-assign]

@@ -366,7 +366,7 @@ def roll(
     if axis is None:
         if not _is_int(shift):
             raise ValueError(f"roll: a tuple shift {shift!r} needs a tuple axis of the same length")
-        return call("roll", (x,), {"shift": shift, "axis": None})
+        return call("roll", (x,), {"shift": shift, "axis": None}, impl=_roll_impl)
     items = (axis,) if _is_int(axis) else axis
     if not isinstance(items, tuple) or not all(_is_int(a) for a in items):
         raise TypeError(f"roll: axis must be an int or a tuple of ints, got {axis!r}")
@@ -376,6 +376,14 @@ def roll(
     elif len(shifts) != len(axes):
         raise ValueError(f"roll: shift {shift!r} and axis {axis!r} must have the same length")
     return call("roll", (x,), {"shift": tuple(shifts), "axis": axes})
+
+
+def _roll_impl(backend: Backend, raw: Any, *, shift: int, axis: None) -> Any:
+    if backend.lazy and raw.ndim > 1 and 0 in raw.shape:
+        # Note: Dask's flattened roll of an empty array of 2+ dimensions builds a graph that
+        # fails to compute ("Missing dependency"); rolling an empty array changes nothing.
+        return backend.ns.roll(raw, shift, axis=0)
+    return backend.ns.roll(raw, shift, axis=axis)
 
 
 # -- shape ----------------------------------------------------------------------------------

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+import array_api_compat
+
 from . import _dtypes
 from ._backend import Backend
 from ._dispatch import (
@@ -110,9 +112,20 @@ def nonzero(x: Tensor, /) -> tuple[Tensor, ...]:
 def _searchsorted_impl(
     backend: Backend, x1: Any, x2: Any, sorter: Any, *, side: str
 ) -> Any:
+    ns = backend.ns
+    if backend.lazy:
+        # Note: Dask's searchsorted takes no sorter and no Python scalar, and a 0-d x2
+        # fails when computed; x1 is sorted by the sorter first, x2 searched as 1-D.
+        if sorter is not None:
+            x1, sorter = ns.take(x1, sorter, axis=0), None
+        if not hasattr(x2, "dtype"):
+            x2 = ns.asarray(x2, dtype=x1.dtype, device=array_api_compat.device(x1))
+        if x2.ndim == 0:
+            found = ns.searchsorted(x1, ns.reshape(x2, (1,)), side=side)
+            return index_dtype(backend, ns.reshape(found, ()))
     if not hasattr(x2, "dtype"):
         x2 = _scalar_operand(backend, x2, x1, backend.dtype(x1))
-    return index_dtype(backend, backend.ns.searchsorted(x1, x2, side=side, sorter=sorter))
+    return index_dtype(backend, ns.searchsorted(x1, x2, side=side, sorter=sorter))
 
 
 def searchsorted(

@@ -66,7 +66,9 @@ def _isin_impl(backend: Backend, x1: Any, x2: Any, *, invert: bool) -> Any:
     elif not hasattr(x2, "dtype"):
         x2 = ns.asarray(x2, dtype=x1.dtype, device=array_api_compat.device(x1))
     integers = backend.dtype(x1) in _dtypes.INTEGER and backend.dtype(x2) in _dtypes.INTEGER
-    if hasattr(ns, "isin") and (integers or backend._numpy_like):
+    if hasattr(ns, "isin") and (integers or backend._numpy_like or backend.lazy):
+        # Note: Dask's isin compares floats by value (NumPy's); the sorted fallback drops
+        # NaNs with a mask, a size Dask cannot know.
         out = ns.isin(x1, x2)
     else:
         # Note: the standard asks isin for integer dtypes only (array_api_strict refuses

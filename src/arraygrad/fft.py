@@ -128,6 +128,11 @@ def _transform(name: str, out_dtype: DType, out_sizes: dict[int, int]) -> Any:
             shape = tuple(out_sizes.get(i, d) for i, d in enumerate(raw.shape))
             native = backend.native_dtype(out_dtype)
             return backend.ns.zeros(shape, dtype=native, device=array_api_compat.device(raw))
+        if backend.lazy:
+            # Note: Dask transforms only along axes of one chunk; a gradient built with
+            # concat (padding) has several.
+            axes = params["axes"] if "axes" in params else (params["axis"],)
+            raw = raw.rechunk({a % raw.ndim: -1 for a in axes})
         out = _fft_of(backend, name)(raw, **params)
         if getattr(out, "is_conj", None) is not None and out.is_conj():
             # Note: torch's ihfft returns a lazily conjugated view, which DLPack and NumPy

@@ -313,7 +313,22 @@ def cholesky(x: Tensor, /, *, upper: bool = False) -> Tensor:
     _square("cholesky", x)
     if not isinstance(upper, bool):
         raise TypeError(f"linalg.cholesky: upper must be a bool, got {type(upper).__name__}")
-    return call("linalg.cholesky", (x,), {"upper": upper}, impl=_simple("cholesky", x.dtype))
+    return call("linalg.cholesky", (x,), {"upper": upper}, impl=_cholesky_impl(x.dtype))
+
+
+def _cholesky_impl(dt: DType) -> Callable[..., Any]:
+    simple = _simple("cholesky", dt)
+
+    def impl(backend: Backend, raw: Any, *, upper: bool) -> Any:
+        if backend.lazy:
+            # Note: array_api_compat's Dask wrapper returns Dask's default factor, the upper
+            # one, for upper=False (and fails on upper=True); Dask's own function takes lower=.
+            import dask.array as da
+
+            return _cast(backend, da.linalg.cholesky(raw, lower=not upper), dt)
+        return simple(backend, raw, upper=upper)
+
+    return impl
 
 
 def cross(x1: Tensor, x2: Tensor, /, *, axis: int = -1) -> Tensor:
@@ -653,7 +668,16 @@ def svdvals(x: Tensor, /) -> Tensor:
     """Return the singular values of each matrix in ``x``, in descending order."""
     x = _floating("svdvals", x)
     _matrices("svdvals", x)
-    return call("linalg.svdvals", (x,), impl=_simple("svdvals", _real_of(x.dtype)))
+    dt = _real_of(x.dtype)
+
+    def impl(backend: Backend, raw: Any) -> Any:
+        if backend.lazy:
+            # Note: array_api_compat's Dask wrapper asks Dask's svd for full matrices, which
+            # Dask refuses; the singular values are those of the reduced SVD.
+            return _cast(backend, _need(backend, "svd")(raw, full_matrices=False)[1], dt)
+        return _simple("svdvals", dt)(backend, raw)
+
+    return call("linalg.svdvals", (x,), impl=impl)
 
 
 def _trace_dtype(x: Tensor, dtype: Any) -> DType:

@@ -12,6 +12,13 @@ import numpy as np
 import pytest
 
 import arraygrad as ag
+from conftest import xfail_on
+
+# Dask's own behaviour for a data-dependent size (docs/backends.md).
+DASK_MASK_WRITE = (
+    "an array written through a boolean mask: the selection's size is data-dependent "
+    "(Dask writes scalars through masks, not arrays)"
+)
 
 
 def _np(t):
@@ -40,6 +47,8 @@ _KEYS = {
 @pytest.mark.parametrize("key_kind", sorted(_KEYS))
 def test_setitem_on_non_leaf_gives_both_gradients(device, key_kind):
     make_key, positions = _KEYS[key_kind]
+    if key_kind == "mask":
+        xfail_on(device, "dask", reason=DASK_MASK_WRITE)
     key = make_key(device)
     a0 = np.array([1.0, 2.0, 3.0, 4.0])
     v0 = np.array([10.0, 20.0])[: len(positions)]
@@ -85,6 +94,7 @@ def test_setitem_of_scalar_cuts_the_gradient(device):
     np.testing.assert_allclose(_np(a.grad), [2.0, 0.0, 6.0])
 
 
+@pytest.mark.backend_xfail("dask", reason=DASK_MASK_WRITE)
 def test_setitem_of_grad_value_into_constant(device):
     # The target does not require grad; the value does: the result joins the graph.
     x = _t([0.0, 0.0, 0.0], device)

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 import arraygrad as ag
+from conftest import xfail_on
 
 RNG = np.random.default_rng(20251212)
 
@@ -303,8 +304,36 @@ def _cases():
 
 _CASES = _cases()
 
+# What Dask's linalg cannot do (docs/backends.md).
+DASK_MISSING = "Dask's linalg has no det, slogdet, eigh, eigvalsh, pinv, matrix_power or cross"
+DASK_STACKS = "Dask's linalg takes single matrices only, no stacks"
+DASK_FULL = "Dask's qr and svd give the reduced factors only (no mode='complete', no full_matrices)"
 
-@pytest.mark.parametrize(("loss", "values"), [c[1:] for c in _CASES], ids=[c[0] for c in _CASES])
+
+def _dask_limit(case_id):
+    """Return why Dask cannot run the case ``case_id`` of _CASES, or None."""
+    name = case_id.split("-")[0]
+    if name in ("cross", "det", "slogdet", "eigh", "eigvalsh", "matrix_power", "pinv"):
+        return DASK_MISSING
+    if name in ("cholesky", "inv", "solve") or case_id.startswith(
+        ("matrix_norm-nuc-", "matrix_norm-2-", "matrix_norm--2-")
+    ):
+        return DASK_STACKS
+    if "-complete-" in case_id or "-full=True-" in case_id:
+        return DASK_FULL
+    return None
+
+
+def _params(cases):
+    out = []
+    for case_id, loss, values in cases:
+        reason = _dask_limit(case_id)
+        marks = [pytest.mark.backend_xfail("dask", reason=reason)] if reason else []
+        out.append(pytest.param(loss, values, id=case_id, marks=marks))
+    return out
+
+
+@pytest.mark.parametrize(("loss", "values"), _params(_CASES))
 def test_linalg_matches_torch(device, torch_ns, loss, values):
     _check_against_torch(device, torch_ns, loss, values)
 
@@ -378,6 +407,7 @@ def _adjugate(a):
     return adj
 
 
+@pytest.mark.backend_xfail("dask", reason=DASK_MISSING)
 @pytest.mark.parametrize(
     "a",
     [
@@ -397,6 +427,7 @@ def test_det_gradient_at_singular_matrices_is_the_adjugate(device, a):
     np.testing.assert_allclose(_np(x.grad), np.conj(_adjugate(a)).T, atol=1e-12)
 
 
+@pytest.mark.backend_xfail("dask", reason=DASK_MISSING)
 def test_det_singular_matches_torch(device, torch_ns):
     # Note: torch's first-order det backward (grad mode off) multiplies by det == 0 and
     # returns 0 at exactly singular matrices; with create_graph it computes the adjugate
@@ -445,6 +476,7 @@ def test_vector_norm_without_reduction_is_abs(device):
     np.testing.assert_array_equal(_np(x.grad), [[1.0, -1.0]])
 
 
+@pytest.mark.backend_xfail("dask", reason=DASK_FULL)
 def test_qr_complete_with_more_rows_is_not_differentiable(device):
     x = ag.asarray(RNG.standard_normal((3, 2)), device=device, requires_grad=True)
     q, _ = ag.linalg.qr(x, mode="complete")
@@ -452,6 +484,7 @@ def test_qr_complete_with_more_rows_is_not_differentiable(device):
         ag.sum(q).backward()
 
 
+@pytest.mark.backend_xfail("dask", reason="array_api_compat's Dask wrapper fails matrix_rank (svd has no compute_uv)")
 def test_matrix_rank_is_not_differentiable(device):
     x = ag.asarray(RNG.standard_normal((3, 3)), device=device, requires_grad=True)
     r = ag.linalg.matrix_rank(x)
@@ -459,6 +492,7 @@ def test_matrix_rank_is_not_differentiable(device):
     assert int(_np(r)) == 3
 
 
+@pytest.mark.backend_xfail("dask", reason=DASK_MISSING)
 def test_slogdet_sign_of_a_real_matrix_has_zero_gradient(device):
     x = ag.asarray(np.array([[2.0, 1.0], [1.0, -3.0]]), device=device, requires_grad=True)
     sign, _ = ag.linalg.slogdet(x)
@@ -466,6 +500,7 @@ def test_slogdet_sign_of_a_real_matrix_has_zero_gradient(device):
     assert g is None or not np.any(_np(g))
 
 
+@pytest.mark.backend_xfail("dask", reason=DASK_MISSING)
 def test_eigvalsh_gradient_is_the_outer_products_of_eigenvectors(device):
     a = np.array([[2.0, 1.0], [1.0, 3.0]])
     x = ag.asarray(a, device=device, requires_grad=True)
@@ -489,6 +524,7 @@ def test_trace_with_a_wider_dtype(device):
     np.testing.assert_array_equal(_np(x.grad), np.broadcast_to(np.eye(3, k=1), (2, 3, 3)))
 
 
+@pytest.mark.backend_xfail("dask", reason=DASK_MISSING)
 def test_pinv_with_an_rtol_tensor(device):
     a = RNG.standard_normal((3, 2))
     x = ag.asarray(a, device=device, requires_grad=True)
@@ -512,8 +548,10 @@ def test_pinv_with_an_rtol_tensor(device):
     ],
     ids=["det", "eigh", "svdvals", "inv", "rfft", "vector_norm"],
 )
-def test_single_precision(device, loss):
+def test_single_precision(device, loss, request):
     # float32 inputs: float32 gradients, close to the float64 ones.
+    if request.node.callspec.id.endswith(("-det", "-eigh")):
+        xfail_on(device, "dask", reason=DASK_MISSING)
     a = _well_conditioned(3, 3)
     grads = []
     for dt in (ag.float32, ag.float64):

@@ -19,6 +19,18 @@ from hypothesis.extra import numpy as hnp
 import arraygrad as ag
 from arraygrad import _dispatch, _indexing
 from arraygrad._backend import backend_named
+from conftest import assume_on
+
+# Dask's own behaviour for a data-dependent size (docs/backends.md).
+DASK_MASKS = (
+    "a boolean mask selects a data-dependent number of elements: Dask gives nan sizes, "
+    "takes only masks of one dimension or of all of them, and writes no arrays through masks"
+)
+
+
+def _has_mask(key):
+    items = key if isinstance(key, tuple) else (key,)
+    return any(isinstance(k, np.ndarray) and k.dtype == np.bool_ for k in items)
 
 with_device = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
@@ -159,6 +171,7 @@ def test_getitem_basic_matches_numpy(device, case):
 @given(arrays_and_keys(array_keys, min_dims=1))
 def test_getitem_arrays_mixed_matches_numpy(device, case):
     raw, key = case
+    assume_on(device, "dask", ok=not _has_mask(key), reason=DASK_MASKS)
     try:
         expected = np.asarray(raw[key])
     except IndexError:  # masks whose True count does not broadcast with the other arrays
@@ -170,6 +183,7 @@ def test_getitem_arrays_mixed_matches_numpy(device, case):
     np.testing.assert_array_equal(_np(out), expected)
 
 
+@pytest.mark.backend_xfail("dask", reason=DASK_MASKS)
 @with_device
 @given(st.data())
 def test_getitem_sole_mask_matches_numpy(device, data):
@@ -188,6 +202,7 @@ def test_getitem_sole_mask_matches_numpy(device, data):
     np.testing.assert_array_equal(_np(out), expected)
 
 
+@pytest.mark.backend_xfail("dask", reason=DASK_MASKS)
 def test_zero_d_mask_adds_an_axis(device):
     x = _t(_values("int64", (2, 3)), device)
     assert x[ag.asarray(True, device=device)].shape == (1, 2, 3)
@@ -278,6 +293,7 @@ def test_setitem_basic_matches_numpy(device, case, form):
 @given(arrays_and_keys(array_keys, min_dims=1), st.booleans())
 def test_setitem_arrays_mixed_matches_numpy(device, case, scalar):
     raw, key = case
+    assume_on(device, "dask", ok=not _has_mask(key), reason=DASK_MASKS)
     positions = np.arange(raw.size).reshape(raw.shape)
     try:
         selected = positions[key]
@@ -299,6 +315,7 @@ def test_setitem_arrays_mixed_matches_numpy(device, case, scalar):
     np.testing.assert_array_equal(_np(x), expected)
 
 
+@pytest.mark.backend_xfail("dask", reason=DASK_MASKS)
 @with_device
 @given(st.data())
 def test_setitem_mask_matches_numpy(device, data):
@@ -372,9 +389,16 @@ def test_setitem_errors(device):
         match=r"setitem: index 2 is out of bounds for axis 0 with size 2 \(inputs: float32\[2, 3\]",
     ):
         x[2] = 1.0
-    with pytest.raises(IndexError, match="out of bounds for axis 1 with size 3"):
-        x[0, ag.asarray([0, 3], device=device)] = 1.0
     assert _np(x).tolist() == [[0.0] * 3] * 2  # nothing was written
+
+    def write_out_of_bounds():
+        x[0, ag.asarray([0, 3], device=device)] = 1.0
+        _np(x)  # lazy backends (Dask) check index arrays when they compute
+
+    with pytest.raises(IndexError, match="out of bounds for axis 1 with size 3"):
+        write_out_of_bounds()
+    if not device.backend.lazy:  # a lazy tensor keeps the failing write in its graph
+        assert _np(x).tolist() == [[0.0] * 3] * 2
 
 
 # -- errors ------------------------------------------------------------------------------------
@@ -387,10 +411,11 @@ def test_getitem_errors(device):
         x[0, 3]
     with pytest.raises(IndexError, match="index -3 is out of bounds for axis 0 with size 2"):
         x[-3]
+    # Index arrays: lazy backends (Dask) check their bounds when they compute.
     with pytest.raises(IndexError, match="index 5 is out of bounds for axis 0 with size 2"):
-        x[ag.asarray([0, 5], device=device)]
+        _np(x[ag.asarray([0, 5], device=device)])
     with pytest.raises(IndexError, match="index -4 is out of bounds for axis 1 with size 3"):
-        x[:, ag.asarray([-4], device=device)]
+        _np(x[:, ag.asarray([-4], device=device)])
     with pytest.raises(IndexError, match="single ellipsis"):
         x[..., 0, ...]
     with pytest.raises(
@@ -619,7 +644,7 @@ def test_take_errors(device):
     with pytest.raises(IndexError, match="take: axis 2 is out of range"):
         ag.take(x, i, axis=2)
     with pytest.raises(IndexError, match="index 3 is out of bounds for axis 1 with size 3"):
-        ag.take(x, ag.asarray([3], device=device), axis=1)
+        _np(ag.take(x, ag.asarray([3], device=device), axis=1))  # Dask raises on computing
     with pytest.raises(TypeError, match="take: expected an arraygrad Tensor"):
         ag.take(x, [0], axis=0)
     with pytest.raises(ValueError, match="same number"):
@@ -627,7 +652,7 @@ def test_take_errors(device):
     with pytest.raises(ValueError, match=r"do not broadcast outside axis 1 \(axis 0: 2 and 3\)"):
         ag.take_along_axis(x, ag.zeros((3, 1), dtype=ag.int64, device=device), axis=1)
     with pytest.raises(IndexError, match="index -4 is out of bounds for axis 1 with size 3"):
-        ag.take_along_axis(x, ag.full((2, 1), -4, device=device), axis=1)
+        _np(ag.take_along_axis(x, ag.full((2, 1), -4, device=device), axis=1))
     with pytest.raises(IndexError, match="take_along_axis: axis 2 is out of range"):
         ag.take_along_axis(x, ag.zeros((2, 3), dtype=ag.int64, device=device), axis=2)
 

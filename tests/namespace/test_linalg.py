@@ -14,6 +14,14 @@ import arraygrad as ag
 from arraygrad import linalg as LA
 from conftest import SUBNORMALS, assume_on, has_subnormal
 
+# What Dask's linalg cannot do (docs/backends.md).
+DASK_MISSING = (
+    "Dask's linalg has no det, slogdet, eigh, eigvalsh, pinv, matrix_power or cross, and "
+    "array_api_compat's wrapper fails its matrix_rank (svd has no compute_uv)"
+)
+DASK_STACKS = "Dask's linalg takes single matrices only, no stacks"
+DASK_FULL = "Dask's qr and svd give the reduced factors only (no mode='complete', no full_matrices)"
+
 # The device fixture holds no state that a Hypothesis example could change.
 fixture_ok = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
@@ -95,6 +103,7 @@ def test_names_and_aliases():
     assert ag.linalg is LA
 
 
+@pytest.mark.backend_xfail("dask", reason=DASK_MISSING)
 def test_result_types_are_named_tuples(device):
     a = on(device, [[4.0, 1.0], [1.0, 3.0]])
     assert type(LA.eigh(a)) is LA.EighResult
@@ -113,6 +122,7 @@ def test_result_types_are_named_tuples(device):
 
 
 # -- functions compared with NumPy ---------------------------------------------------------
+@pytest.mark.backend_xfail("dask", reason=DASK_MISSING)
 @fixture_ok
 @given(a=matrices())
 def test_det_inv_slogdet(device, a):
@@ -135,6 +145,7 @@ def test_det_inv_slogdet(device, a):
 @fixture_ok
 @given(a=matrices(), upper=st.booleans())
 def test_cholesky(device, a, upper):
+    assume_on(device, "dask", ok=a.ndim == 2, reason=DASK_STACKS)
     h = hermitian_pd(a)
     x = on(device, h)
     c = LA.cholesky(x, upper=upper)
@@ -147,6 +158,7 @@ def test_cholesky(device, a, upper):
     np.testing.assert_array_equal(got, tri)
 
 
+@pytest.mark.backend_xfail("dask", reason=DASK_MISSING)
 @fixture_ok
 @given(a=matrices())
 def test_eigh_and_eigvalsh(device, a):
@@ -224,6 +236,8 @@ def test_eig_without_backend_eig_goes_through_numpy(device, monkeypatch):
 @fixture_ok
 @given(a=matrices(square=False), mode=st.sampled_from(["reduced", "complete"]))
 def test_qr(device, a, mode):
+    assume_on(device, "dask", ok=a.ndim == 2, reason=DASK_STACKS)
+    assume_on(device, "dask", ok=mode == "reduced", reason=DASK_FULL)
     x = on(device, a)
     q, r = LA.qr(x, mode=mode)
     m, n = a.shape[-2:]
@@ -244,6 +258,8 @@ def test_qr(device, a, mode):
 @fixture_ok
 @given(a=matrices(square=False), full=st.booleans())
 def test_svd_and_svdvals(device, a, full):
+    assume_on(device, "dask", ok=a.ndim == 2, reason=DASK_STACKS)
+    assume_on(device, "dask", ok=not full, reason=DASK_FULL)
     x = on(device, a)
     u, s, vh = LA.svd(x, full_matrices=full)
     m, n = a.shape[-2:]
@@ -264,6 +280,7 @@ def test_svd_and_svdvals(device, a, full):
     assert np.all(np.diff(sn, axis=-1) <= 0)
 
 
+@pytest.mark.backend_xfail("dask", reason=DASK_MISSING)
 @fixture_ok
 @given(a=matrices(), n=st.integers(-3, 4))
 def test_matrix_power(device, a, n):
@@ -274,6 +291,7 @@ def test_matrix_power(device, a, n):
     close(out, ref, rtol=TOL[a.dtype.type] * 10, scale=np.abs(ref).max(initial=1))
 
 
+@pytest.mark.backend_xfail("dask", reason=DASK_MISSING)
 @fixture_ok
 @given(a=matrices(square=False), rtol=st.one_of(st.none(), st.floats(0, 1)))
 def test_matrix_rank_and_pinv(device, a, rtol):
@@ -302,6 +320,7 @@ def test_matrix_rank_and_pinv(device, a, rtol):
         close(p, np.linalg.pinv(a, rtol=ref_rtol), rtol=TOL[a.dtype.type] * 100)
 
 
+@pytest.mark.backend_xfail("dask", reason=DASK_MISSING)
 def test_rtol_as_a_tensor_broadcasts_per_matrix(device):
     a = np.stack([np.diag([1.0, 0.5, 0.1]), np.diag([1.0, 0.5, 0.1])])
     x = on(device, a)
@@ -323,6 +342,7 @@ def test_rtol_as_a_tensor_broadcasts_per_matrix(device):
     keepdims=st.booleans(),
 )
 def test_matrix_norm(device, a, ord, keepdims):
+    assume_on(device, "dask", ok=a.ndim == 2 or ord not in ("nuc", 2, -2), reason=DASK_STACKS)
     x = on(device, a)
     out = LA.matrix_norm(x, ord=ord, keepdims=keepdims)
     ref = np.linalg.norm(a, ord=ord, axis=(-2, -1), keepdims=keepdims)
@@ -408,6 +428,7 @@ def test_diagonal_is_a_writable_copy(device):
     np.testing.assert_array_equal(to_np(x), [[1.0, 2.0], [3.0, 4.0]])
 
 
+@pytest.mark.backend_xfail("dask", reason=DASK_MISSING)
 @fixture_ok
 @given(
     shapes=st.sampled_from([((3,), (3,)), ((2, 3), (3,)), ((4, 1, 3), (2, 3)), ((3, 2), (3, 2))]),
@@ -449,6 +470,7 @@ def test_outer(device, a, b):
 @fixture_ok
 @given(a=matrices(), k=st.integers(1, 3), data=st.data())
 def test_solve_matrices_and_vectors(device, a, k, data):
+    assume_on(device, "dask", ok=a.ndim == 2, reason=DASK_STACKS)
     m = a.shape[-1]
     x1 = on(device, a)
     b_batch = data.draw(st.sampled_from([(), a.shape[:-2], (1,) * len(a.shape[:-2])]))
@@ -466,6 +488,7 @@ def test_solve_matrices_and_vectors(device, a, k, data):
     close(out, np.linalg.solve(a, v), rtol=TOL[a.dtype.type] * 10)
 
 
+@pytest.mark.backend_xfail("dask", reason=DASK_STACKS)
 def test_solve_reads_x2_of_rank_two_as_matrices(device):
     # x1 (2, 3, 3) with x2 (3, 3): x2 is one matrix for both, never a stack of vectors.
     a = np.stack([np.eye(3) * 2, np.eye(3) * 4])
@@ -564,6 +587,9 @@ def test_argument_errors(device):
     reason="CuPy gives inf/nan for a singular matrix unless cupyx.errstate(linalg='raise') "
     "asks it to check, which synchronizes the device",
 )
+@pytest.mark.backend_xfail(
+    "dask", reason="Dask is lazy: a singular matrix raises LinAlgError when the graph computes"
+)
 def test_singular_matrix_is_numpys_linalg_error_on_every_backend(device):
     with pytest.raises(np.linalg.LinAlgError, match=r"linalg\.inv"):
         LA.inv(on(device, np.zeros((2, 2))))
@@ -571,12 +597,14 @@ def test_singular_matrix_is_numpys_linalg_error_on_every_backend(device):
         LA.cholesky(on(device, -np.eye(2)))
 
 
+@pytest.mark.backend_xfail("dask", reason=DASK_MISSING)
 def test_slogdet_of_a_singular_matrix(device):
     sign, logabsdet = LA.slogdet(on(device, np.zeros((2, 2))))
     assert float(sign) == 0.0
     assert float(logabsdet) == -math.inf
 
 
+@pytest.mark.backend_xfail("dask", reason=DASK_MISSING)
 def test_empty_matrices_and_vectors(device):
     x = on(device, np.zeros((3, 0, 2)))
     rank = LA.matrix_rank(x)
@@ -597,6 +625,7 @@ def test_empty_matrices_and_vectors(device):
     assert LA.svdvals(x).shape == (3, 0)
 
 
+@pytest.mark.backend_xfail("dask", reason=DASK_MISSING)
 def test_numpy_integers_are_accepted_as_ints(device):
     x = on(device, np.diag([2.0, 3.0]))
     np.testing.assert_allclose(to_np(LA.matrix_power(x, np.int64(2))), np.diag([4.0, 9.0]))

@@ -489,6 +489,9 @@ def test_results_keep_dtype(device):
     supported = ag.__array_namespace_info__().dtypes(device=device).values()
     for dt in [d for d in (ag.bool, ag.uint16, ag.float32, ag.complex64) if d in supported]:
         x = ag.ones((2, 1, 3), dtype=dt, device=device)
+        counts = ag.asarray([1, 0, 2], dtype=ag.int8, device=device)
+        # Dask's repeat takes only an int (test_repeat_matches_numpy is its xfail).
+        by_counts = () if device.backend_name == "dask" else (ag.repeat(x, counts, axis=2),)
         for out in (
             ag.reshape(x, (6,)),
             ag.flip(x),
@@ -499,7 +502,7 @@ def test_results_keep_dtype(device):
             ag.moveaxis(x, 0, -1),
             ag.tile(x, (2,)),
             ag.repeat(x, 2, axis=0),
-            ag.repeat(x, ag.asarray([1, 0, 2], dtype=ag.int8, device=device), axis=2),
+            *by_counts,
             ag.broadcast_to(x, (4, 2, 5, 3)),
             *ag.unstack(x, axis=2),
         ):

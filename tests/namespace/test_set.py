@@ -19,6 +19,12 @@ NAMES = ["isin", "unique_all", "unique_counts", "unique_inverse", "unique_values
 
 SHAPES = hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=4)
 
+# Dask's own behaviour for a data-dependent size (docs/backends.md).
+DASK_UNIQUE = (
+    "the number of unique values is data-dependent: Dask's unique gives nan sizes, merges "
+    "NaNs, and fails to compute some of its results (0-d and empty inputs)"
+)
+
 
 def _t(a, device, dtype=None):
     return ag.asarray(np.asarray(a), dtype=dtype, device=device)
@@ -125,6 +131,7 @@ def _check_unique(x, values, counts=None, indices=None, inverse=None):
         np.testing.assert_array_equal(rebuilt[rebuilt == rebuilt], x[rebuilt == rebuilt])
 
 
+@pytest.mark.backend_xfail("dask", reason=DASK_UNIQUE)
 @with_device
 @given(
     x=hnp.arrays(
@@ -151,6 +158,7 @@ def test_unique_functions_follow_the_standard(device, x):
     _check_unique(x, ag.unique_values(t))
 
 
+@pytest.mark.backend_xfail("dask", reason=DASK_UNIQUE)
 def test_unique_nan_distinct_signed_zeros_one(device):
     x = _t([np.nan, 0.0, -0.0, np.nan, 1.0], device)
     counts = ag.unique_counts(x)
@@ -160,6 +168,7 @@ def test_unique_nan_distinct_signed_zeros_one(device):
     assert ag.unique_values(x).shape == (4,)
 
 
+@pytest.mark.backend_xfail("dask", reason=DASK_UNIQUE)
 def test_unique_of_ints_and_0d(device):
     x = _t([[3, 1], [3, 2]], device, ag.int16)
     res = ag.unique_all(x)
@@ -177,6 +186,7 @@ def test_unique_of_ints_and_0d(device):
         ag.unique_values([1, 2])
 
 
+@pytest.mark.backend_xfail("dask", reason=DASK_UNIQUE)
 @with_device
 @given(
     x=hnp.arrays(
@@ -194,6 +204,7 @@ def test_unique_of_complex(device, x):
     _check_unique(x, ag.unique_values(t))
 
 
+@pytest.mark.backend_xfail("dask", reason=DASK_UNIQUE)
 @with_device
 @given(
     x=hnp.arrays(

@@ -8,8 +8,8 @@ namespace, the key's Tensors already unwrapped) or on Tensors (``create_graph``:
 arraygrad and ``index_add`` is recorded, its rule gathering the gradient back at the key).
 
 The scatter-add itself is the backend's native call where there is one (NumPy's
-``add.at``, torch's ``index_add_``, CuPy's ``scatter_add``, JAX's ``.at[].add``) and a
-standard-only fallback otherwise.
+``add.at``, torch's ``index_add_``, CuPy's ``scatter_add``, JAX's ``.at[].add``, Dask's
+``bincount``) and a standard-only fallback otherwise.
 """
 
 from __future__ import annotations
@@ -22,12 +22,12 @@ import array_api_compat
 from .. import _dtypes
 from .._backend import Backend, backend_for_namespace
 from .._dispatch import call
-from .._indexing import _getitem_impl, parse_key, write
+from .._indexing import _getitem_impl, _take_along_axis_impl, parse_key, write
 from .._indexing import gather as _gather_parsed
 from .._tensor import Tensor, wrap
 from ._registry import Domain, rule
 
-__all__ = ["gather", "index_add"]
+__all__ = ["gather", "index_add", "take_along_axis"]
 
 
 def _tensor_key(backend: Backend, key: Any) -> Any:
@@ -47,6 +47,13 @@ def gather(xp: Any, x: Any, key: Any) -> Any:
         return x[key]
     backend = backend_for_namespace(xp)
     return _getitem_impl(backend, x, key=_tensor_key(backend, key))
+
+
+def take_along_axis(xp: Any, x: Any, indices: Any, axis: int) -> Any:
+    """Return ``take_along_axis(x, indices, axis=axis)`` on any backend (Dask lacks it)."""
+    if isinstance(x, Tensor):
+        return xp.take_along_axis(x, indices, axis=axis)
+    return _take_along_axis_impl(backend_for_namespace(xp), x, indices, axis=axis)
 
 
 def index_add(xp: Any, shape: tuple[int, ...], key: Any, values: Any) -> Any:
@@ -87,6 +94,8 @@ def _index_add_impl(backend: Backend, values: Any, *, shape: tuple[int, ...], ke
     flat, positions = ns.reshape(out, (-1,)), ns.reshape(positions, (-1,))
     if name == "torch":
         flat = flat.index_add_(0, positions, values)
+    elif name == "dask":
+        flat = flat + _bincount_add(ns, size, positions, values)
     else:
         flat = _scatter_add_standard(ns, flat, positions, values)
     return ns.reshape(flat, shape)
@@ -130,6 +139,25 @@ def _add_at(backend: Backend, out: Any, key: Any, values: Any) -> Any:
         return ns.astype(re + 1j * im, out.dtype)
     add_at(out, key, values)
     return out
+
+
+def _bincount_add(ns: Any, size: int, positions: Any, values: Any) -> Any:
+    """Dask: ``values`` summed at ``positions`` (1-D) into ``size`` bins, lazily.
+
+    Note: the standard-only fallback selects with boolean masks (unknown sizes on Dask) and
+    computes its number of rounds; ``dask.array.bincount`` with ``minlength`` keeps the
+    graph lazy and its shape known. It sums in float64 (real and imaginary parts apart).
+    """
+    import dask.array as da
+
+    def add(weights: Any) -> Any:
+        return da.bincount(positions, weights=weights, minlength=size)
+
+    if ns.isdtype(values.dtype, "complex floating"):
+        summed = add(ns.real(values)) + 1j * add(ns.imag(values))
+    else:
+        summed = add(values)
+    return ns.astype(summed, values.dtype)
 
 
 def _scatter_add_standard(ns: Any, out: Any, index: Any, values: Any) -> Any:

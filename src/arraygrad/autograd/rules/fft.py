@@ -13,9 +13,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._registry import Domain, rule
+import array_api_compat
+
+from .._registry import Domain, device_of, rule
 
 _DUAL = {"backward": "forward", "forward": "backward", "ortho": "ortho"}
+
+
+def _transform(xp: Any, name: str) -> Any:
+    """Return ``xp.fft.<name>``; on Dask, one that first makes the axes one chunk each.
+
+    Note: Dask transforms only along axes of one chunk; the zero-padding here (concat)
+    and chunked data give several.
+    """
+    fn = getattr(xp.fft, name)
+    if not array_api_compat.is_dask_namespace(xp):
+        return fn
+
+    def run(a: Any, **params: Any) -> Any:
+        axes = params.get("axes")
+        if axes is None:
+            axes = (params["axis"],) if "axis" in params else range(a.ndim)
+        return fn(a.rechunk({ax % a.ndim: -1 for ax in axes}), **params)
+
+    return run
 
 
 class _Strategies:
@@ -44,7 +65,7 @@ def _resize(xp: Any, a: Any, axis: int, size: int) -> Any:
         return a[tuple(index)]
     shape = list(a.shape)
     shape[axis] = size - cur
-    return xp.concat((a, xp.zeros(tuple(shape), dtype=a.dtype, device=a.device)), axis=axis)
+    return xp.concat((a, xp.zeros(tuple(shape), dtype=a.dtype, device=device_of(a))), axis=axis)
 
 
 def _resize_all(xp: Any, a: Any, axes: tuple[int, ...], shape: tuple[int, ...]) -> Any:
@@ -64,7 +85,7 @@ def _doubling(xp: Any, g: Any, axis: int, n: int) -> Any:
     w = [2.0 if 1 <= k <= n - half else 1.0 for k in range(half)]
     shape = [1] * g.ndim
     shape[axis] = half
-    weights = xp.reshape(xp.asarray(w, dtype=g.dtype, device=g.device), tuple(shape))
+    weights = xp.reshape(xp.asarray(w, dtype=g.dtype, device=device_of(g)), tuple(shape))
     return g * weights
 
 
@@ -157,7 +178,7 @@ _NOTES_C2C = "The adjoint transform with the dual norm; n crops (zero-pads) the 
 def _fft(xp: Any, ctx: Any, g: Any) -> Any:
     p = ctx.params
     axis = p["axis"]
-    out = xp.fft.ifft(g, n=p["n"], axis=axis, norm=_DUAL[p["norm"]])
+    out = _transform(xp, "ifft")(g, n=p["n"], axis=axis, norm=_DUAL[p["norm"]])
     return _resize(xp, out, axis, ctx.shapes[0][axis])
 
 
@@ -165,20 +186,20 @@ def _fft(xp: Any, ctx: Any, g: Any) -> Any:
 def _ifft(xp: Any, ctx: Any, g: Any) -> Any:
     p = ctx.params
     axis = p["axis"]
-    out = xp.fft.fft(g, n=p["n"], axis=axis, norm=_DUAL[p["norm"]])
+    out = _transform(xp, "fft")(g, n=p["n"], axis=axis, norm=_DUAL[p["norm"]])
     return _resize(xp, out, axis, ctx.shapes[0][axis])
 
 
 def _r2c_backward(xp: Any, g: Any, axis: int, n: int, norm: str, m: int) -> Any:
     """Adjoint of a one-sided rfft of n points: zero-fill the dropped half, inverse c2c."""
     full = _resize(xp, g, axis, n)
-    out = xp.real(xp.fft.ifft(full, n=n, axis=axis, norm=_DUAL[norm]))
+    out = xp.real(_transform(xp, "ifft")(full, n=n, axis=axis, norm=_DUAL[norm]))
     return _resize(xp, out, axis, m)
 
 
 def _c2r_backward(xp: Any, g: Any, axis: int, n: int, norm: str, m: int) -> Any:
     """Adjoint of irfft to n points: one-sided rfft, doubling the mirrored bins."""
-    out = _doubling(xp, xp.fft.rfft(g, n=n, axis=axis, norm=_DUAL[norm]), axis, n)
+    out = _doubling(xp, _transform(xp, "rfft")(g, n=n, axis=axis, norm=_DUAL[norm]), axis, n)
     return _resize(xp, out, axis, m)
 
 
@@ -250,7 +271,7 @@ def _fftn(xp: Any, ctx: Any, g: Any) -> Any:
     if not axes:
         return g
     _distinct(axes)
-    out = xp.fft.ifftn(g, s=p["s"], axes=axes, norm=_DUAL[p["norm"]])
+    out = _transform(xp, "ifftn")(g, s=p["s"], axes=axes, norm=_DUAL[p["norm"]])
     return _resize_all(xp, out, axes, ctx.shapes[0])
 
 
@@ -261,7 +282,7 @@ def _ifftn(xp: Any, ctx: Any, g: Any) -> Any:
     if not axes:
         return g
     _distinct(axes)
-    out = xp.fft.fftn(g, s=p["s"], axes=axes, norm=_DUAL[p["norm"]])
+    out = _transform(xp, "fftn")(g, s=p["s"], axes=axes, norm=_DUAL[p["norm"]])
     return _resize_all(xp, out, axes, ctx.shapes[0])
 
 
@@ -277,7 +298,7 @@ def _rfftn(xp: Any, ctx: Any, g: Any) -> Any:
     s = p["s"]
     _distinct(axes)
     full = _resize(xp, g, axes[-1], s[-1])
-    out = xp.real(xp.fft.ifftn(full, s=s, axes=axes, norm=_DUAL[p["norm"]]))
+    out = xp.real(_transform(xp, "ifftn")(full, s=s, axes=axes, norm=_DUAL[p["norm"]]))
     return _resize_all(xp, out, axes, ctx.shapes[0])
 
 
@@ -292,7 +313,7 @@ def _irfftn(xp: Any, ctx: Any, g: Any) -> Any:
     axes = p["axes"]
     s = p["s"]
     _distinct(axes)
-    out = _doubling(xp, xp.fft.rfftn(g, s=s, axes=axes, norm=_DUAL[p["norm"]]), axes[-1], s[-1])
+    out = _doubling(xp, _transform(xp, "rfftn")(g, s=s, axes=axes, norm=_DUAL[p["norm"]]), axes[-1], s[-1])
     return _resize_all(xp, out, axes, ctx.shapes[0])
 
 

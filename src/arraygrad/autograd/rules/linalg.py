@@ -15,9 +15,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import array_api_compat
 import numpy as np
 
-from .._registry import Domain, conj, nondifferentiable, rule
+from .._registry import Domain, conj, device_of, nondifferentiable, rule
 
 
 class _Strategies:
@@ -44,7 +45,11 @@ def _is_complex(xp: Any, a: Any) -> bool:
 
 
 def _eye(xp: Any, n: int, like: Any, m: int | None = None, k: int = 0) -> Any:
-    return xp.eye(n, m, k=k, dtype=like.dtype, device=like.device)
+    if m is not None and m > n and array_api_compat.is_dask_namespace(xp):
+        # Note: Dask's eye with more columns than rows builds a broken graph ("Missing
+        # dependency" when computed); the rows of a square one are right.
+        return xp.eye(m, m, k=k, dtype=like.dtype, device=device_of(like))[:n, :]
+    return xp.eye(n, m, k=k, dtype=like.dtype, device=device_of(like))
 
 
 def _diag_embed(xp: Any, v: Any) -> Any:
@@ -53,11 +58,11 @@ def _diag_embed(xp: Any, v: Any) -> Any:
 
 
 def _tril_mask(xp: Any, n: int, like: Any, k: int = 0) -> Any:
-    return xp.tril(xp.ones((n, n), dtype=like.dtype, device=like.device), k=k)
+    return xp.tril(xp.ones((n, n), dtype=like.dtype, device=device_of(like)), k=k)
 
 
 def _triu_mask(xp: Any, n: int, like: Any, k: int = 0) -> Any:
-    return xp.triu(xp.ones((n, n), dtype=like.dtype, device=like.device), k=k)
+    return xp.triu(xp.ones((n, n), dtype=like.dtype, device=device_of(like)), k=k)
 
 
 def _right_solve_h(xp: Any, x: Any, r: Any) -> Any:
@@ -70,7 +75,7 @@ def _pad_last2(xp: Any, a: Any, rows: tuple[int, int], cols: tuple[int, int]) ->
     batch = tuple(a.shape[:-2])
 
     def zeros(r: int, c: int) -> Any:
-        return xp.zeros((*batch, r, c), dtype=a.dtype, device=a.device)
+        return xp.zeros((*batch, r, c), dtype=a.dtype, device=device_of(a))
 
     if cols[0] or cols[1]:
         parts = []
@@ -292,7 +297,7 @@ def _det(xp: Any, ctx: Any, g: Any) -> Any:
     regular = xp.linalg.solve(_mH(xp, xp.where(singular, eye, a)), d * eye)
     # Singular matrices: the adjugate from the SVD; the others replaced by diag(1..n),
     # whose singular values are distinct (the SVD's backward stays finite).
-    dummy = _diag_embed(xp, xp.arange(1, n + 1, dtype=absdet.dtype, device=a.device))
+    dummy = _diag_embed(xp, xp.arange(1, n + 1, dtype=absdet.dtype, device=device_of(a)))
     u, s, vh = xp.linalg.svd(xp.where(singular, a, dummy))
     alpha = conj(xp, xp.linalg.det(u) * xp.linalg.det(vh)) * g
     dvals = alpha[..., None] * _prod_others(xp, s)
@@ -374,7 +379,7 @@ def _diagonal(xp: Any, ctx: Any, g: Any) -> Any:
     k = ctx.params.get("offset", 0)
     size = g.shape[-1]
     if size == 0:
-        return xp.zeros(tuple(shape), dtype=g.dtype, device=g.device)
+        return xp.zeros(tuple(shape), dtype=g.dtype, device=device_of(g))
     d = _diag_embed(xp, g)
     if k >= 0:
         return _pad_last2(xp, d, (0, m - size), (k, n - k - size))
@@ -384,7 +389,7 @@ def _diagonal(xp: Any, ctx: Any, g: Any) -> Any:
 @rule("linalg.trace", domains=(Domain(),), sample=_sample_diag("trace"), notes="g on the diagonal.")
 def _trace(xp: Any, ctx: Any, g: Any) -> Any:
     shape = ctx.shapes[0]
-    mask = xp.eye(shape[-2], shape[-1], k=ctx.params.get("offset", 0), dtype=g.dtype, device=g.device)
+    mask = _eye(xp, shape[-2], g, shape[-1], k=ctx.params.get("offset", 0))
     return g[..., None, None] * mask
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from ...testing._lazy import st
 from .._backend_ops import index_add
-from .._registry import Domain, rule
+from .._registry import Domain, device_of, rule
 
 _D = Domain()
 
@@ -309,18 +309,10 @@ def _repeat(xp: Any, ctx: Any, g: Any) -> Any:
         g = xp.reshape(g, (*gs[:axis], n, repeats, *gs[axis + 1 :]))
         return xp.reshape(xp.sum(g, axis=axis + 1), shape), None
     # Per-element counts: the source of each output position, then a scatter-add.
-    index = xp.arange(n, dtype=xp.int64, device=_device(g))
+    index = xp.arange(n, dtype=xp.int64, device=device_of(g))
     index = xp.repeat(index, xp.astype(repeats, xp.int64), axis=0)
     grad = index_add(xp, along, (slice(None),) * axis + (index,), g)
     return xp.reshape(grad, shape), None
-
-
-def _device(a: Any) -> Any:
-    import array_api_compat
-
-    from ..._tensor import Tensor
-
-    return a.device if isinstance(a, Tensor) else array_api_compat.device(a)
 
 
 def _sample_tile(draw: Any, dtype: Any, device: Any) -> tuple[Any, tuple[Any, ...]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .._backend_ops import take_along_axis
 from .._registry import nondifferentiable, rule
 from .statistical import distinct_tensor, draw_shape
 
@@ -46,4 +47,4 @@ def _sort(xp: Any, ctx: Any, g: Any) -> Any:
     )
     # Element k of x landed at position inverse[k] of the output.
     inverse = xp.argsort(order, axis=axis)
-    return xp.take_along_axis(g, inverse, axis=axis)
+    return take_along_axis(xp, g, inverse, axis=axis)

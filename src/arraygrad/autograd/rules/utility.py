@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._registry import nondifferentiable, rule
+from .._registry import device_of, nondifferentiable, rule
 from .statistical import draw_shape
 
 nondifferentiable(["all", "any"], "boolean results")
@@ -54,7 +54,7 @@ def _diff_adjoint(xp: Any, g: Any, axis: int, n: int) -> Any:
     for _ in range(n):
         shape = list(g.shape)
         shape[axis] = 1
-        pad = xp.zeros(tuple(shape), dtype=g.dtype, device=g.device)
+        pad = xp.zeros(tuple(shape), dtype=g.dtype, device=device_of(g))
         g = xp.concat([pad, g], axis=axis) - xp.concat([g, pad], axis=axis)
     return g
 
@@ -78,7 +78,7 @@ def _diff(xp: Any, ctx: Any, g: Any) -> Any:
         # n >= the joined length: the output is empty and no input element reaches it.
         joined = list(g.shape)
         joined[axis] = total
-        full = xp.zeros(tuple(joined), dtype=g.dtype, device=g.device)
+        full = xp.zeros(tuple(joined), dtype=g.dtype, device=device_of(g))
     else:
         full = _diff_adjoint(xp, g, axis, n)
     # The inputs come as (x, prepend, append); the joined tensor is prepend, x, append.
