@@ -194,6 +194,7 @@ def test_memory_sharing_is_seen_on_every_backend(device):
     from arraygrad.testing._factory import _shares_memory
 
     skip_on(device, "dask", reason="Dask arrays are task graphs: no memory to share until computed")
+    skip_on(device, "jax", reason="JAX arrays are immutable: a slice is a new buffer, never a view")
     raw = ag.asarray([1.0, 2.0, 3.0], device=device).raw
     other = ag.asarray([1.0, 2.0, 3.0], device=device).raw
     assert _shares_memory(raw, raw[1:])
