@@ -654,6 +654,10 @@ def write(
         if tuple(mask.shape) != parsed.shape[: mask.ndim]:
             return raw  # a mask with a 0 size where the axis is longer selects nothing
     if not backend.mutable:
+        if kind == "mixed" and any(k is _MASK for k, _, _ in parsed.entries):
+            # IndexError (NumPy's) where the masks' counts do not broadcast with the other
+            # index arrays; JAX raises a ValueError of its own there.
+            selection_shape(backend, parsed)
         # Note: immutable backends (JAX) write by building a new array.
         return raw.at[parsed.native()].set(value)
     twin = signed_twin(backend, raw)

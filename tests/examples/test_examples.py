@@ -93,6 +93,11 @@ def test_example_learns_and_its_first_gradients_are_right(device, name):
         # Note: torch's intra-op thread pool makes hundreds of tiny steps slow on a busy
         # machine; the torch backend runs the examples in the reproducibility test below.
         pytest.skip("the full runs are checked on numpy, array_api_strict and cupy")
+    if device.backend_name == "dask":
+        # Note: on Dask each float(loss) re-runs every earlier update of the lazy graph, so
+        # hundreds of steps take many minutes (dynamic_net over 30); the reproducibility test
+        # below runs the examples' first steps on Dask.
+        pytest.skip("Dask recomputes the whole training history at each step: see the note")
     steps, lr, kind = RUNS[name]
     first = {}
 
